@@ -1,0 +1,162 @@
+/**
+ * The basic layers: Linear, Conv2d, BatchNorm (over the last axis, for [N, C] and
+ * [N, H, W, C]) and LayerNorm. Tensors are NHWC, as tfjs wants them.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import type { Rng } from "../core/random.ts";
+import { type Ctx, Module, recordUpdate } from "./module.ts";
+import { fanInUniform, heNormal, xavierUniform } from "./init.ts";
+
+/** Fully connected layer `y = x·W + b`, W of shape [in, out]. */
+export class Linear extends Module {
+  readonly weight: tf.Variable;
+  readonly bias: tf.Variable | null;
+  constructor(
+    rng: Rng,
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    opts: { bias?: boolean; init?: "fanin" | "xavier" } = {},
+  ) {
+    super();
+    const shape = [inFeatures, outFeatures];
+    this.weight = this.param(
+      "weight",
+      opts.init === "xavier"
+        ? xavierUniform(rng, shape, inFeatures, outFeatures)
+        : fanInUniform(rng, shape, inFeatures),
+    );
+    this.bias = opts.bias === false ? null : this.param(
+      "bias",
+      opts.init === "xavier" ? tf.zeros([outFeatures]) : fanInUniform(rng, [outFeatures], inFeatures),
+      false,
+    );
+  }
+
+  /** Applies the layer to [..., in]. */
+  forward(x: tf.Tensor): tf.Tensor {
+    if (x.rank === 2) {
+      const y = tf.matMul(x as tf.Tensor2D, this.weight as tf.Tensor2D);
+      return this.bias ? tf.add(y, this.bias) : y;
+    }
+    const lead = x.shape.slice(0, -1);
+    const y = tf.matMul(tf.reshape(x, [-1, this.inFeatures]) as tf.Tensor2D, this.weight as tf.Tensor2D);
+    return tf.reshape(this.bias ? tf.add(y, this.bias) : y, [...lead, this.outFeatures]);
+  }
+}
+
+/** 2-D convolution, NHWC input, filter [kh, kw, in, out]. */
+export class Conv2d extends Module {
+  readonly weight: tf.Variable;
+  readonly bias: tf.Variable | null;
+  constructor(
+    rng: Rng,
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernel: number,
+    readonly stride = 1,
+    readonly padding: number | "same" | "valid" = "same",
+    opts: { bias?: boolean; init?: "he" | "fanin" } = {},
+  ) {
+    super();
+    const shape = [kernel, kernel, inChannels, outChannels];
+    this.weight = this.param(
+      "weight",
+      opts.init === "fanin"
+        ? fanInUniform(rng, shape, kernel * kernel * inChannels)
+        : heNormal(rng, shape, kernel * kernel * outChannels),
+    );
+    this.bias = opts.bias ? this.param("bias", tf.zeros([outChannels]), false) : null;
+  }
+
+  /** Applies the convolution to [N, H, W, in]. */
+  forward(x: tf.Tensor4D): tf.Tensor4D {
+    let input = x;
+    let pad: "same" | "valid" = "valid";
+    if (typeof this.padding === "number") {
+      if (this.padding > 0) {
+        const p = this.padding;
+        input = tf.pad(x, [[0, 0], [p, p], [p, p], [0, 0]]);
+      }
+    } else pad = this.padding;
+    const y = tf.conv2d(input, this.weight as tf.Tensor4D, this.stride, pad);
+    return this.bias ? tf.add(y, this.bias) : y;
+  }
+}
+
+/**
+ * Batch normalisation over the last axis. Training mode normalises with the batch's
+ * statistics (biased variance) and records running-statistic updates (unbiased variance,
+ * momentum 0.1, as PyTorch); eval mode uses the running statistics.
+ */
+export class BatchNorm extends Module {
+  readonly gamma: tf.Variable | null;
+  readonly beta: tf.Variable | null;
+  readonly runningMean: tf.Variable;
+  readonly runningVar: tf.Variable;
+  constructor(
+    readonly channels: number,
+    opts: { affine?: boolean; eps?: number; momentum?: number } = {},
+  ) {
+    super();
+    this.eps = opts.eps ?? 1e-5;
+    this.momentum = opts.momentum ?? 0.1;
+    const affine = opts.affine ?? true;
+    this.gamma = affine ? this.param("weight", tf.ones([channels]), false) : null;
+    this.beta = affine ? this.param("bias", tf.zeros([channels]), false) : null;
+    this.runningMean = this.buffer("running_mean", tf.zeros([channels]));
+    this.runningVar = this.buffer("running_var", tf.ones([channels]));
+  }
+  readonly eps: number;
+  readonly momentum: number;
+
+  /** Normalises [N, C] or [N, H, W, C]. */
+  forward<T extends tf.Tensor>(x: T, c: Ctx): T {
+    if (!c.training) {
+      return tf.batchNorm(
+        x,
+        this.runningMean,
+        this.runningVar,
+        this.beta ?? undefined,
+        this.gamma ?? undefined,
+        this.eps,
+      ) as T;
+    }
+    const axes = x.rank === 4 ? [0, 1, 2] : [0];
+    const { mean, variance } = tf.moments(x, axes);
+    const n = x.size / this.channels;
+    const m = this.momentum;
+    recordUpdate(
+      c,
+      this.runningMean,
+      tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)),
+    );
+    recordUpdate(
+      c,
+      this.runningVar,
+      tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(variance, (m * n) / Math.max(1, n - 1))),
+    );
+    return tf.batchNorm(x, mean, variance, this.beta ?? undefined, this.gamma ?? undefined, this.eps) as T;
+  }
+}
+
+/** Layer normalisation over the last axis. */
+export class LayerNorm extends Module {
+  readonly gamma: tf.Variable;
+  readonly beta: tf.Variable;
+  constructor(readonly dim: number, readonly eps = 1e-6) {
+    super();
+    this.gamma = this.param("weight", tf.ones([dim]), false);
+    this.beta = this.param("bias", tf.zeros([dim]), false);
+  }
+
+  /** Normalises [..., dim]. */
+  forward(x: tf.Tensor): tf.Tensor {
+    const { mean, variance } = tf.moments(x, -1, true);
+    return tf.add(
+      tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.eps))), this.gamma),
+      this.beta,
+    );
+  }
+}
