@@ -1,39 +1,348 @@
 /**
- * Backend choice and start-up. (Minimal version: cpu and wasm; the foundation work adds
- * webgpu, tensorflow, auto and the wasm gradient kernels.)
+ * Backend choice and start-up: `--backend auto|tensorflow|webgpu|wasm|cpu`.
+ *
+ * - `tensorflow`: `@tensorflow/tfjs-node-gpu`, else `@tensorflow/tfjs-node`, when installed
+ *   (never a dependency of the suite: their install script downloads libtensorflow).
+ * - `webgpu`: Deno's `navigator.gpu` with `@tensorflow/tfjs-backend-webgpu`.
+ * - `wasm`: `@tensorflow/tfjs-backend-wasm` with SIMD (XNNPACK), plus the gradient kernels of
+ *   `wasm_grads.ts`. The default on CPU machines.
+ * - `cpu`: `@tensorflow/tfjs-backend-cpu`, the fallback.
+ * - `auto`: times a small conv forward+backward on every available backend (once per
+ *   process) and takes the fastest; a software GPU adapter is only chosen if it wins.
+ *
+ * tfjs falls back silently when a backend cannot start, so every start is checked against
+ * `tf.getBackend()`; a backend that cannot start is a `UserError` naming the fix.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import os from "node:os";
 import "@tensorflow/tfjs-backend-cpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import "./gradients.ts";
 import { UserError } from "./errors.ts";
 
 /** Backend names accepted by `--backend`. */
 export const BACKENDS = ["auto", "tensorflow", "webgpu", "wasm", "cpu"] as const;
 /** A backend name. */
 export type BackendName = typeof BACKENDS[number];
+/** A backend that can actually run (everything but `auto`). */
+export type ConcreteBackend = Exclude<BackendName, "auto">;
 
 /** What was actually started. */
 export interface BackendInfo {
-  name: Exclude<BackendName, "auto">;
+  /** The backend in use (as asserted against `tf.getBackend()`). */
+  name: ConcreteBackend;
+  /** The device: CPU model and wasm/js flavour, GPU adapter description, or TensorFlow device. */
   device: string;
+  /** For `auto`: the measured micro-benchmark times (ms) of the backends it tried. */
+  measured?: Partial<Record<ConcreteBackend, number>>;
+}
+
+/** Whether a backend can start here, and why not. */
+export interface BackendProbe {
+  name: ConcreteBackend;
+  available: boolean;
+  /** Why it is unavailable, with the fix (absent when available). */
+  reason?: string;
+  /** Device description when available. */
+  device?: string;
+  /** True for a software GPU adapter (llvmpipe, SwiftShader, a fallback adapter). */
+  software?: boolean;
+}
+
+/** The tfjs backend name behind each suite backend name. */
+const TFJS_NAME: Record<ConcreteBackend, string> = {
+  tensorflow: "tensorflow",
+  webgpu: "webgpu",
+  wasm: "wasm",
+  cpu: "cpu",
+};
+
+/** Checks a `--backend` value; throws a `UserError` naming the choices otherwise. */
+export function parseBackendName(name: string): BackendName {
+  if (!(BACKENDS as readonly string[]).includes(name)) {
+    throw new UserError(`unknown backend "${name}"; use --backend ${BACKENDS.join("|")}`);
+  }
+  return name as BackendName;
 }
 
 function wasmDir(): string {
   return new URL("../node_modules/@tensorflow/tfjs-backend-wasm/dist/", import.meta.url).href;
 }
 
-/** Starts `name` and asserts it is the backend in use. */
-export async function initBackend(name: BackendName = "cpu"): Promise<BackendInfo> {
-  if (!(BACKENDS as readonly string[]).includes(name)) {
-    throw new UserError(`unknown backend "${name}"; use one of ${BACKENDS.join(", ")}`);
+/** CPU model name: node:os (needs --allow-sys=cpus), else /proc/cpuinfo (Deno 2.9 wants -A), else the arch. */
+export function cpuModel(): string {
+  try {
+    if (Deno.permissions.querySync({ name: "sys", kind: "cpus" }).state === "granted") {
+      const model = os.cpus()[0]?.model?.trim();
+      if (model) return model;
+    }
+  } catch { /* fall through */ }
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(Deno.readTextFileSync("/proc/cpuinfo"));
+    if (m) return m[1].trim();
+  } catch { /* not Linux, or no permission: fall through */ }
+  return `${Deno.build.arch} cpu`;
+}
+
+function errText(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split("\n")[0].slice(0, 200);
+}
+
+/** Stops tfjs-backend-cpu's one-time "install tfjs-node" banner (it is not advice for Deno). */
+function quietCpuBanner(): void {
+  const cpu = tf.findBackend("cpu") as unknown as { firstUse?: boolean } | null;
+  if (cpu && "firstUse" in cpu) cpu.firstUse = false;
+}
+
+async function switchTo(tfName: string): Promise<boolean> {
+  try {
+    const ok = await tf.setBackend(tfName);
+    return ok && tf.getBackend() === tfName;
+  } catch {
+    return false;
   }
-  const want = name === "auto" ? "wasm" : name;
-  if (want === "wasm") setWasmPaths(wasmDir());
-  const ok = await tf.setBackend(want);
-  if (!ok || tf.getBackend() !== want) {
-    throw new UserError(`backend ${want} could not start; run \`deno task doctor\` to see why`);
+}
+
+// ---- tensorflow ---------------------------------------------------------------------------
+
+const TF_PACKAGES = ["tfjs-node-gpu", "tfjs-node"] as const;
+const TF_INSTALL = "install it on a machine with internet: `deno add npm:@tensorflow/tfjs-node-gpu@4.22.0` " +
+  "(needs CUDA/cuDNN) or `deno add npm:@tensorflow/tfjs-node@4.22.0`, then " +
+  "`deno install --allow-scripts=npm:@tensorflow/tfjs-node-gpu` (its install script downloads libtensorflow)";
+
+function installedVersion(pkg: string): string | null {
+  try {
+    const url = new URL(`../node_modules/@tensorflow/${pkg}/package.json`, import.meta.url);
+    if (Deno.permissions.querySync({ name: "read", path: url }).state !== "granted") return null;
+    return JSON.parse(Deno.readTextFileSync(url)).version ?? null;
+  } catch {
+    return null;
   }
-  return { name: want as BackendInfo["name"], device: want === "wasm" ? "cpu (wasm simd)" : "cpu (js)" };
+}
+
+async function startTensorflow(): Promise<BackendProbe> {
+  const reasons: string[] = [];
+  for (const pkg of TF_PACKAGES) {
+    const version = installedVersion(pkg);
+    if (!version) {
+      reasons.push(`@tensorflow/${pkg} is not installed`);
+      continue;
+    }
+    try {
+      const spec = `npm:@tensorflow/${pkg}@${version}`;
+      await import(spec);
+    } catch (e) {
+      reasons.push(`@tensorflow/${pkg} did not load (${errText(e)})`);
+      continue;
+    }
+    if (!tf.findBackendFactory("tensorflow")) {
+      reasons.push(`@tensorflow/${pkg} loaded but registered no "tensorflow" backend (version mismatch?)`);
+      continue;
+    }
+    if (!(await switchTo("tensorflow"))) {
+      reasons.push(`@tensorflow/${pkg} could not start (libtensorflow missing?)`);
+      continue;
+    }
+    const gpu = pkg === "tfjs-node-gpu";
+    return {
+      name: "tensorflow",
+      available: true,
+      device: gpu ? `libtensorflow (${pkg}, GPU if CUDA found)` : `libtensorflow cpu (${cpuModel()})`,
+    };
+  }
+  return { name: "tensorflow", available: false, reason: `${reasons.join("; ")}; ${TF_INSTALL}` };
+}
+
+// ---- webgpu -------------------------------------------------------------------------------
+
+/** Matches adapter descriptions of software rasterisers. */
+const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|softpipe|swiftshader|software|microsoft basic render/i;
+
+async function describeAdapter(): Promise<{ device: string; software: boolean } | string> {
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(o?: unknown): Promise<unknown> } }).gpu;
+  if (!gpu) return "navigator.gpu is missing (Deno without WebGPU); run deno with --unstable-webgpu";
+  let adapter: unknown;
+  try {
+    adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
+  } catch (e) {
+    return `requesting a WebGPU adapter failed (${
+      errText(e)
+    }); install GPU drivers (Vulkan) or use --backend wasm`;
+  }
+  if (!adapter) {
+    return "no WebGPU adapter found; install Vulkan drivers (e.g. mesa-vulkan-drivers or the GPU vendor's) or use --backend wasm";
+  }
+  const a = adapter as { info?: Record<string, string>; isFallbackAdapter?: boolean };
+  const info = a.info ?? {};
+  const parts = [
+    info.description,
+    info.vendor && `vendor ${info.vendor}`,
+    info.architecture,
+    info.device && `device ${info.device}`,
+  ]
+    .filter((s) => s && String(s).length > 0);
+  const device = parts.length ? parts.join(", ") : "unnamed WebGPU adapter";
+  const software = a.isFallbackAdapter === true || SOFTWARE_ADAPTER.test(device);
+  return { device: software ? `${device} (software)` : device, software };
+}
+
+async function startWebgpu(): Promise<BackendProbe> {
+  const desc = await describeAdapter();
+  if (typeof desc === "string") return { name: "webgpu", available: false, reason: desc };
+  try {
+    await import("@tensorflow/tfjs-backend-webgpu");
+  } catch (e) {
+    return {
+      name: "webgpu",
+      available: false,
+      reason: `@tensorflow/tfjs-backend-webgpu did not load (${errText(e)})`,
+    };
+  }
+  if (!(await switchTo("webgpu"))) {
+    return {
+      name: "webgpu",
+      available: false,
+      reason: `the webgpu backend did not start on ${desc.device}; update GPU drivers or use --backend wasm`,
+    };
+  }
+  return { name: "webgpu", available: true, device: desc.device, software: desc.software };
+}
+
+// ---- wasm / cpu ---------------------------------------------------------------------------
+
+async function startWasm(): Promise<BackendProbe> {
+  setWasmPaths(wasmDir());
+  if (!(await switchTo("wasm"))) {
+    return {
+      name: "wasm",
+      available: false,
+      reason: "the wasm backend did not start: its .wasm files are not readable; run `deno install` " +
+        "and allow reading node_modules (--allow-read)",
+    };
+  }
+  let simd = false;
+  try {
+    simd = (await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")) as boolean;
+  } catch { /* flag unknown: report no SIMD */ }
+  return {
+    name: "wasm",
+    available: true,
+    device: `${cpuModel()} (wasm${simd ? " simd" : ", no simd"}, 1 thread)`,
+  };
+}
+
+async function startCpu(): Promise<BackendProbe> {
+  if (!(await switchTo("cpu"))) {
+    return {
+      name: "cpu",
+      available: false,
+      reason: "the cpu backend did not start (broken tfjs install?); run `deno install`",
+    };
+  }
+  quietCpuBanner();
+  return { name: "cpu", available: true, device: `${cpuModel()} (js)` };
+}
+
+const STARTERS: Record<ConcreteBackend, () => Promise<BackendProbe>> = {
+  tensorflow: startTensorflow,
+  webgpu: startWebgpu,
+  wasm: startWasm,
+  cpu: startCpu,
+};
+
+/**
+ * Tries to start `name` and reports whether it works. Leaves `name` as the active backend
+ * when it does (otherwise the active backend is unspecified).
+ */
+export async function probeBackend(name: ConcreteBackend): Promise<BackendProbe> {
+  const probe = await STARTERS[name]();
+  if (probe.available && tf.getBackend() !== TFJS_NAME[name]) {
+    return { name, available: false, reason: `tfjs fell back to ${tf.getBackend()} instead of ${name}` };
+  }
+  // The cpu backend is always created alongside (the wasm kernels borrow from it).
+  quietCpuBanner();
+  return probe;
+}
+
+/** Milliseconds of one small conv forward+backward on the active backend (median of 3). */
+export async function microBenchmark(): Promise<number> {
+  const step = async () => {
+    const t0 = performance.now();
+    const g = tf.tidy(() => {
+      const x = tf.randomNormal([8, 16, 16, 32], 0, 1, "float32", 1) as tf.Tensor4D;
+      const w = tf.randomNormal([3, 3, 32, 32], 0, 0.1, "float32", 2) as tf.Tensor4D;
+      const f = (a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.relu(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "same")));
+      const [gx, gw] = tf.grads(f)([x, w]);
+      return tf.add(tf.sum(gx), tf.sum(gw));
+    });
+    await g.data();
+    g.dispose();
+    return performance.now() - t0;
+  };
+  await step();
+  const times = [await step(), await step(), await step()].sort((a, b) => a - b);
+  return times[1];
+}
+
+/** The `auto` choice, measured once per process. */
+let autoChoice: BackendInfo | null = null;
+
+async function chooseAuto(): Promise<BackendInfo> {
+  if (autoChoice) return autoChoice;
+  const measured: Partial<Record<ConcreteBackend, number>> = {};
+  let best: { probe: BackendProbe; ms: number } | null = null;
+  for (const name of ["tensorflow", "webgpu", "wasm"] as const) {
+    const probe = await probeBackend(name);
+    if (!probe.available) continue;
+    const ms = await microBenchmark();
+    measured[name] = Math.round(ms * 100) / 100;
+    if (!best || ms < best.ms) best = { probe, ms };
+  }
+  const chosen = best?.probe ?? (await probeBackend("cpu"));
+  if (!chosen.available) throw new UserError(`no backend could start: ${chosen.reason}`);
+  autoChoice = { name: chosen.name, device: chosen.device ?? chosen.name, measured };
+  return autoChoice;
+}
+
+/**
+ * Starts backend `name` (default `cpu`), asserts it is the backend tfjs is actually using,
+ * and returns what was started. Throws a one-line `UserError` for an unknown name or a
+ * backend that cannot start.
+ */
+export async function initBackend(name: BackendName | string = "cpu"): Promise<BackendInfo> {
+  const want = parseBackendName(name);
+  let info: BackendInfo;
+  if (want === "auto") {
+    info = await chooseAuto();
+    if (!(await switchTo(TFJS_NAME[info.name]))) {
+      throw new UserError(
+        `backend ${info.name} stopped working after it was chosen; pick one with --backend`,
+      );
+    }
+  } else {
+    const probe = await probeBackend(want);
+    if (!probe.available) {
+      throw new UserError(`backend ${want} cannot start: ${probe.reason}`);
+    }
+    info = { name: want, device: probe.device ?? want };
+  }
+  const active = tf.getBackend();
+  if (active !== TFJS_NAME[info.name]) {
+    throw new UserError(
+      `asked for backend ${info.name} but tfjs is using ${active}; run \`deno task doctor\``,
+    );
+  }
+  return info;
+}
+
+/** The name of the backend tfjs is using now, asserted to be one of the suite's. */
+export function activeBackend(): ConcreteBackend {
+  const name = tf.getBackend();
+  const hit = (Object.keys(TFJS_NAME) as ConcreteBackend[]).find((k) => TFJS_NAME[k] === name);
+  if (!hit) throw new Error(`tfjs is using an unknown backend "${name}"`);
+  return hit;
 }

@@ -1,0 +1,79 @@
+/**
+ * Environment capture: what a result was computed on. Every cell record stores one
+ * (`CellRecord.env`); the doctor prints one. Each field degrades to "unknown" when a
+ * permission is missing rather than failing the run.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import type { BackendInfo } from "./backend.ts";
+import { cpuModel } from "./backend.ts";
+
+/** The machine and software a run used. */
+export interface EnvInfo {
+  backend: string;
+  device: string;
+  /** Deno, V8 and TypeScript versions, e.g. "deno 2.9.6 (v8 15.0, ts 6.0.3)". */
+  deno: string;
+  /** tfjs-core version. */
+  tfjs: string;
+  /** OS and kernel release, e.g. "linux x86_64 6.1.0". */
+  os: string;
+  /** CPU model and logical core count, e.g. "AMD EPYC ×2". */
+  cpu: string;
+  cores: number;
+  /** Total memory in bytes (0 when unknown). */
+  memoryBytes: number;
+  hostname: string;
+  /** Git commit of the working tree (read from .git; "unknown" when unreadable). */
+  commit: string;
+}
+
+/** True when `desc` is already granted (never prompts). */
+function granted(desc: Deno.PermissionDescriptor): boolean {
+  return tryOr(() => Deno.permissions.querySync(desc).state === "granted", false);
+}
+
+function tryOr<T>(f: () => T, fallback: T): T {
+  try {
+    return f();
+  } catch {
+    return fallback;
+  }
+}
+
+/** Reads HEAD's commit id from a .git folder without running git. */
+export function gitCommit(root: URL = new URL("../", import.meta.url)): string {
+  return tryOr(() => {
+    if (!granted({ name: "read", path: new URL(".git/", root) })) return "unknown";
+    const gitDir = new URL(".git/", root);
+    const head = Deno.readTextFileSync(new URL("HEAD", gitDir)).trim();
+    if (!head.startsWith("ref: ")) return head.slice(0, 40);
+    const ref = head.slice(5);
+    const loose = tryOr(() => Deno.readTextFileSync(new URL(ref, gitDir)).trim(), "");
+    if (loose) return loose;
+    const packed = Deno.readTextFileSync(new URL("packed-refs", gitDir));
+    const line = packed.split("\n").find((l) => l.endsWith(` ${ref}`));
+    return line ? line.split(" ")[0] : "unknown";
+  }, "unknown");
+}
+
+/** Captures the environment for the backend `backend` (from `initBackend`). */
+export function captureEnv(backend: BackendInfo): EnvInfo {
+  const cores = tryOr(() => navigator.hardwareConcurrency, 0) || 0;
+  const sys = (kind: "osRelease" | "systemMemoryInfo" | "hostname") => granted({ name: "sys", kind });
+  const release = sys("osRelease") ? tryOr(() => Deno.osRelease(), "") : "";
+  const memoryBytes = sys("systemMemoryInfo") ? tryOr(() => Deno.systemMemoryInfo().total, 0) : 0;
+  return {
+    backend: backend.name,
+    device: backend.device,
+    deno: `deno ${Deno.version.deno} (v8 ${Deno.version.v8}, ts ${Deno.version.typescript})`,
+    tfjs: tf.version_core,
+    os: `${Deno.build.os} ${Deno.build.arch}${release ? " " + release : ""}`,
+    cpu: `${cpuModel()} ×${cores}`,
+    cores,
+    memoryBytes,
+    hostname: sys("hostname") ? tryOr(() => Deno.hostname(), "unknown") : "unknown",
+    commit: gitCommit(),
+  };
+}
