@@ -1,0 +1,57 @@
+/**
+ * C independent copies of one head architecture (AMCL's multi-head projector). Each copy
+ * draws its weights from its own stream `rng.derive("head<c>")` and has its own BatchNorm
+ * statistics. The output is stacked as [N, C, D], the layout the losses take.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import type { Rng } from "../core/random.ts";
+import { check } from "../core/errors.ts";
+import { type Ctx, Module } from "./module.ts";
+import { Mlp, type MlpSpec } from "./mlp.ts";
+
+/** What a head must offer: a forward on [N, in] and its output width. */
+export interface Head extends Module {
+  readonly outDim: number;
+  forward(x: tf.Tensor2D, ctx: Ctx): tf.Tensor2D;
+}
+
+/** C independent heads; parameter paths `<c>.…`. */
+export class MultiHead<H extends Head = Head> extends Module {
+  readonly heads: H[] = [];
+  /** Output width D of every head. */
+  readonly outDim: number;
+
+  /** Builds `count` heads with `make(rng.derive("head<c>"), c)`. */
+  constructor(rng: Rng, readonly count: number, make: (rng: Rng, index: number) => H) {
+    super();
+    check(Number.isInteger(count) && count >= 1, `number of heads ${count} must be a positive integer`);
+    for (let c = 0; c < count; c++) this.heads.push(this.child(`${c}`, make(rng.derive(`head${c}`), c)));
+    this.outDim = this.heads[0].outDim;
+  }
+
+  /**
+   * Runs every head. `x` is either shared by all heads, [N, in], or per head, [N, C, in]
+   * (head c reads `x[:, c, :]`, e.g. a predictor applied to a multi-head projection).
+   * Returns [N, C, D].
+   */
+  forward(x: tf.Tensor2D | tf.Tensor3D, ctx: Ctx): tf.Tensor3D {
+    if (x.rank === 3) {
+      check(
+        x.shape[1] === this.count,
+        () => `multi-head input has ${x.shape[1]} heads, this module has ${this.count}`,
+      );
+    }
+    return tf.tidy(() => {
+      const parts = x.rank === 3 ? tf.unstack(x, 1) as tf.Tensor2D[] : null;
+      const outs = this.heads.map((h, c) => h.forward(parts ? parts[c] : x as tf.Tensor2D, ctx));
+      return tf.stack(outs, 1) as tf.Tensor3D;
+    });
+  }
+}
+
+/** `count` independent MLP heads of one {@link MlpSpec}. */
+export function multiMlp(rng: Rng, count: number, spec: MlpSpec): MultiHead<Mlp> {
+  return new MultiHead(rng, count, (r) => new Mlp(r, spec));
+}
