@@ -1,0 +1,191 @@
+/**
+ * `deno task data`: list, inspect, fetch, verify and preview datasets.
+ *
+ * ```
+ * deno task data list [--data-dir DIR] [--json]
+ * deno task data info NAME [--json] [--data-dir DIR] [--image-size N]
+ * deno task data:fetch NAME [--data-dir DIR]
+ * deno task data verify NAME [--data-dir DIR]
+ * deno task data preview NAME [--augs SET] --out FILE.png [--rows N] [--views N] [--seed N]
+ *                             [--split NAME] [--backend wasm|cpu]
+ * ```
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { runCli, UserError } from "../core/errors.ts";
+import { type BackendName, initBackend } from "../core/backend.ts";
+import { DATASET_NAMES, locateDataset, openDataset } from "./registry.ts";
+import type { OpenOptions } from "./dataset.ts";
+import { fetchDataset } from "./fetch.ts";
+import { verifyDataset } from "./verify.ts";
+import { previewPng } from "./preview.ts";
+import { parseAugSet } from "./augment.ts";
+import { ARCHIVES } from "./archives.ts";
+
+const USAGE = "usage: deno task data list|info NAME|fetch NAME|verify NAME|preview NAME --out FILE.png " +
+  "[--augs SET] [--data-dir DIR] [--json]";
+
+/** Bytes under a path (stops counting after `cap` files; returns whether it stopped). */
+async function diskSize(path: string, cap = 20000): Promise<{ bytes: number; partial: boolean }> {
+  let bytes = 0, files = 0;
+  const walk = async (p: string): Promise<boolean> => {
+    const st = await Deno.stat(p);
+    if (st.isFile) {
+      bytes += st.size;
+      return ++files < cap;
+    }
+    if (!st.isDirectory) return true;
+    for await (const e of Deno.readDir(p)) if (!(await walk(join(p, e.name)))) return false;
+    return true;
+  };
+  const complete = await walk(path);
+  return { bytes, partial: !complete };
+}
+
+function human(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
+  return `${bytes} B`;
+}
+
+function intFlag(v: string | undefined, name: string, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) {
+    throw new UserError(`--${name} must be a whole number ≥ ${min}, got "${v}"`);
+  }
+  return n;
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: Deno.args,
+    allowPositionals: true,
+    options: {
+      "data-dir": { type: "string" },
+      json: { type: "boolean", default: false },
+      augs: { type: "string", default: "default" },
+      out: { type: "string" },
+      rows: { type: "string" },
+      views: { type: "string" },
+      seed: { type: "string" },
+      split: { type: "string" },
+      backend: { type: "string", default: "wasm" },
+      "image-size": { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  const [cmd, name, ...extra] = positionals;
+  if (values.help || !cmd) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  if (extra.length) throw new UserError(`unexpected arguments: ${extra.join(" ")}; ${USAGE}`);
+  const opts: OpenOptions = {
+    dataDir: values["data-dir"],
+    imageSize: intFlag(values["image-size"], "image-size", 4),
+  };
+  const needName = () => {
+    if (!name) {
+      throw new UserError(
+        `${cmd} needs a dataset name (${DATASET_NAMES.join(", ")}, imagefolder:PATH, PATH)`,
+      );
+    }
+    return name;
+  };
+  switch (cmd) {
+    case "list": {
+      const rows = [];
+      for (const n of DATASET_NAMES) {
+        const loc = await locateDataset(n, opts);
+        let size: string = "-";
+        if (loc.present && loc.where && loc.where !== "generated") {
+          const s = await diskSize(loc.where);
+          size = `${s.partial ? "≥ " : ""}${human(s.bytes)}`;
+        }
+        rows.push({
+          name: n,
+          present: loc.present,
+          where: loc.where ?? `not found (looked in ${loc.looked.join(", ")})`,
+          size,
+          fetchable: n in ARCHIVES,
+        });
+      }
+      if (values.json) console.log(JSON.stringify(rows, null, 2));
+      else {
+        for (const r of rows) {
+          console.log(
+            `${r.name.padEnd(15)} ${(r.present ? "present" : "missing").padEnd(8)} ${
+              r.size.padEnd(10)
+            } ${r.where}`,
+          );
+        }
+      }
+      return 0;
+    }
+    case "info": {
+      const ds = await openDataset(needName(), opts);
+      const info = {
+        name: ds.name,
+        where: ds.where,
+        splits: ds.splits,
+        shape: ds.shape,
+        channels: ds.channels,
+        classes: ds.classes,
+        classNames: ds.classNames,
+        mean: ds.mean,
+        std: ds.std,
+        statsSource: ds.statsSource,
+      };
+      if (values.json) console.log(JSON.stringify(info, null, 2));
+      else {
+        console.log(`${ds.name} (${ds.where})`);
+        console.log(`  splits:  ${Object.entries(ds.splits).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+        console.log(`  shape:   ${ds.shape.join("×")} (H×W×C)`);
+        console.log(`  classes: ${ds.classes}: ${ds.classNames.join(", ")}`);
+        const f = (a: readonly number[]) => a.map((v) => v.toFixed(4)).join(" ");
+        console.log(`  mean:    ${f(ds.mean)}  std: ${f(ds.std)}  (${ds.statsSource})`);
+      }
+      return 0;
+    }
+    case "fetch": {
+      await fetchDataset(needName(), { dataDir: values["data-dir"] });
+      return 0;
+    }
+    case "verify": {
+      const checks = await verifyDataset(needName(), opts);
+      for (const c of checks) console.log(`${c.ok ? "ok  " : "FAIL"} ${c.what}`);
+      const bad = checks.filter((c) => !c.ok).length;
+      if (bad) throw new UserError(`${name}: ${bad} check(s) failed (see above); fetch the dataset again`, 1);
+      console.log(`${name}: all ${checks.length} checks passed`);
+      return 0;
+    }
+    case "preview": {
+      const out = values.out;
+      if (!out || !out.endsWith(".png")) throw new UserError(`preview needs --out FILE.png`);
+      parseAugSet(values.augs!);
+      const ds = await openDataset(needName(), opts);
+      await initBackend(values.backend as BackendName);
+      const p = await previewPng(ds, {
+        augs: values.augs,
+        rows: intFlag(values.rows, "rows", 1),
+        views: intFlag(values.views, "views", 1),
+        seed: intFlag(values.seed, "seed", 0),
+        split: values.split,
+      });
+      await Deno.writeFile(out, p.png);
+      console.log(
+        `wrote ${out} (${p.width}×${p.height}: ${p.items.length} images × original + views, augs ${values.augs})`,
+      );
+      if (p.note) console.log(`note: ${p.note}`);
+      return 0;
+    }
+    default:
+      throw new UserError(`unknown command "${cmd}"; ${USAGE}`);
+  }
+}
+
+if (import.meta.main) runCli(main);
