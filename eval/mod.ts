@@ -1,0 +1,81 @@
+/**
+ * The evaluation room: kNN monitor, linear probe, label efficiency, similarity analysis,
+ * temperature statistics and collapse indicators. Every protocol takes features (or a
+ * feature function and images) and returns a plain JSON result record.
+ *
+ * @module
+ */
+export {
+  checkLabelled,
+  evalFeatureFn,
+  extractFeatures,
+  extractHeadFeatures,
+  type ExtractOptions,
+  type FeatureFn,
+  type FeatureMatrix,
+  featureMatrix,
+  type HeadFeatureFn,
+  type ImageArray,
+  imageBatch,
+  type Labelled,
+  type ModuleForward,
+  numClassesOf,
+  pixelFeatures,
+  selectImages,
+  selectRows,
+} from "./features.ts";
+export { labelledSplit, splitImages } from "./split_input.ts";
+export { knnEvaluate, knnMonitor, type KnnOptions, knnPredict, type KnnResult } from "./knn.ts";
+export {
+  linearProbe,
+  type LinearProbeOptions,
+  type LinearProbeResult,
+  resolveProbeOptions,
+} from "./linear.ts";
+export {
+  DEFAULT_LABELS_PER_CLASS,
+  labelEfficiency,
+  type LabelEfficiencyResult,
+  labelSubset,
+} from "./label_efficiency.ts";
+export {
+  type AugmentFn,
+  drawPairs,
+  type PairValues,
+  phiTemperature,
+  similarityAnalysis,
+  type SimilarityExample,
+  type SimilarityModel,
+  type SimilarityOptions,
+  type SimilarityResult,
+  type TemperatureFn,
+} from "./similarity.ts";
+export {
+  AT_TAU_MIN_TOLERANCE,
+  type EpochTemperatureSummary,
+  type HeadTemperatures,
+  histogram,
+  type HistogramOptions,
+  shareAtTauMin,
+  summarizeTemperatures,
+  tauStats,
+  TEMPERATURE_COLLAPSE_SHARE,
+  temperatureCollapsed,
+  temperatureHistograms,
+} from "./temperature_stats.ts";
+export {
+  collapseInfo,
+  effectiveRank,
+  meanPairwiseCosine,
+  type RepresentationStats,
+  representationStats,
+} from "./collapse.ts";
+export { symmetricEigenvalues } from "./eigen.ts";
+export {
+  EVAL_PROTOCOLS,
+  type EvalModel,
+  type EvalProtocol,
+  type EvalRecord,
+  type EvalRequest,
+  runEvaluation,
+} from "./run_eval.ts";

@@ -1,0 +1,153 @@
+/**
+ * Temperature statistics (figure F9 and the collapse flag of spec amcl.md §8): summaries and
+ * histograms of the τ⁺ and τ⁻ values of each head, the share of temperatures at tauMin and
+ * the temperature-collapse flag. Also the generic {@link histogram} the similarity analysis
+ * uses.
+ *
+ * @module
+ */
+import { check } from "../core/errors.ts";
+import type { CellRecord, Histogram, TauStats } from "../benchmarks/record.ts";
+
+/** A temperature is "at tauMin" when it is at most tauMin · (1 + this). */
+export const AT_TAU_MIN_TOLERANCE = 0.01;
+/** The collapse flag is raised when at least this share of temperatures is at tauMin. */
+export const TEMPERATURE_COLLAPSE_SHARE = 0.9;
+
+/** Options of {@link histogram}. */
+export interface HistogramOptions {
+  /** Number of bins (default 50). */
+  bins?: number;
+  /** Lower edge (default: the smallest value). */
+  min?: number;
+  /** Upper edge (default: the largest value). */
+  max?: number;
+  /** "log": bins equally spaced in log10 (positive values only; for temperatures). */
+  scale?: "linear" | "log";
+}
+
+/**
+ * Histogram of `values` (record.ts {@link Histogram}): `bins` bins between min and max; values
+ * outside [min, max] go to the first / last bin; the last bin includes its upper edge.
+ */
+export function histogram(values: ArrayLike<number>, opts: HistogramOptions = {}): Histogram {
+  const bins = opts.bins ?? 50;
+  check(Number.isInteger(bins) && bins > 0, `histogram bins must be a positive integer, got ${bins}`);
+  const log = opts.scale === "log";
+  let lo = opts.min ?? Infinity;
+  let hi = opts.max ?? -Infinity;
+  if (opts.min === undefined || opts.max === undefined) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (opts.min === undefined && v < lo) lo = v;
+      if (opts.max === undefined && v > hi) hi = v;
+    }
+  }
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
+    lo = log ? 1 : 0;
+    hi = log ? 10 : 1;
+  }
+  if (log) check(lo > 0, `a log-scale histogram needs positive values; the smallest is ${lo}`);
+  const a = log ? Math.log10(lo) : lo;
+  let b = log ? Math.log10(hi) : hi;
+  if (b <= a) b = a + (a === 0 ? 1 : Math.abs(a) * 1e-6 + 1e-12);
+  const width = (b - a) / bins;
+  const edges = Array.from({ length: bins + 1 }, (_, i) => {
+    const x = i === bins ? b : a + i * width;
+    return log ? 10 ** x : x;
+  });
+  const counts = new Array<number>(bins).fill(0);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (Number.isNaN(v)) continue;
+    const x = log ? Math.log10(Math.max(v, Number.MIN_VALUE)) : v;
+    const k = Math.min(bins - 1, Math.max(0, Math.floor((x - a) / width)));
+    counts[k]++;
+  }
+  return { edges, counts };
+}
+
+/** Share of `values` within 1% of `tauMin` (τ ≤ tauMin · 1.01). */
+export function shareAtTauMin(values: ArrayLike<number>, tauMin: number): number {
+  check(tauMin > 0, `tauMin must be positive, got ${tauMin}`);
+  if (values.length === 0) return 0;
+  const limit = tauMin * (1 + AT_TAU_MIN_TOLERANCE);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] <= limit) n++;
+  return n / values.length;
+}
+
+/** The temperature-collapse flag: at least 90% of `values` within 1% of tauMin. */
+export function temperatureCollapsed(values: ArrayLike<number>, tauMin: number): boolean {
+  return values.length > 0 && shareAtTauMin(values, tauMin) >= TEMPERATURE_COLLAPSE_SHARE;
+}
+
+/** Summary of a set of temperatures (record.ts {@link TauStats}); population std. */
+export function tauStats(values: ArrayLike<number>, tauMin: number): TauStats {
+  check(values.length > 0, "temperature statistics need at least one temperature");
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    sum += values[i];
+    if (values[i] < min) min = values[i];
+    if (values[i] > max) max = values[i];
+  }
+  const mean = sum / values.length;
+  let ss = 0;
+  for (let i = 0; i < values.length; i++) ss += (values[i] - mean) ** 2;
+  return { mean, std: Math.sqrt(ss / values.length), min, max, atMin: shareAtTauMin(values, tauMin) };
+}
+
+/** τ⁺ and τ⁻ of one head, as collected over an epoch (or an evaluation pass). */
+export interface HeadTemperatures {
+  pos: ArrayLike<number>;
+  neg: ArrayLike<number>;
+}
+
+/** Per-epoch temperature summary of every head (the EpochPoint fields and the collapse flag). */
+export interface EpochTemperatureSummary {
+  tauPos: TauStats[];
+  tauNeg: TauStats[];
+  /** ≥ 90% of all temperatures (every head, τ⁺ and τ⁻ pooled) within 1% of tauMin. */
+  collapsed: boolean;
+  /** Share of all temperatures within 1% of tauMin. */
+  shareAtTauMin: number;
+}
+
+/** Summarises the temperatures of every head at one epoch. */
+export function summarizeTemperatures(heads: HeadTemperatures[], tauMin: number): EpochTemperatureSummary {
+  check(heads.length > 0, "temperature summary needs at least one head");
+  let atMin = 0;
+  let total = 0;
+  for (const h of heads) {
+    for (const v of [h.pos, h.neg]) {
+      atMin += shareAtTauMin(v, tauMin) * v.length;
+      total += v.length;
+    }
+  }
+  const share = total > 0 ? atMin / total : 0;
+  return {
+    tauPos: heads.map((h) => tauStats(h.pos, tauMin)),
+    tauNeg: heads.map((h) => tauStats(h.neg, tauMin)),
+    collapsed: total > 0 && share >= TEMPERATURE_COLLAPSE_SHARE,
+    shareAtTauMin: share,
+  };
+}
+
+/**
+ * Log-scale histograms of τ⁺ and τ⁻ per head at one epoch, as the record's `temperatures`
+ * entries (figure F9). Bins span [tauMin, tauMax] so epochs and runs share edges.
+ */
+export function temperatureHistograms(
+  epoch: number,
+  heads: HeadTemperatures[],
+  range: { tauMin: number; tauMax: number },
+  bins = 40,
+): NonNullable<CellRecord["temperatures"]> {
+  const opts: HistogramOptions = { bins, min: range.tauMin, max: range.tauMax, scale: "log" };
+  return heads.flatMap((h, head) => [
+    { epoch, head, kind: "pos" as const, hist: histogram(h.pos, opts) },
+    { epoch, head, kind: "neg" as const, hist: histogram(h.neg, opts) },
+  ]);
+}
