@@ -1,0 +1,142 @@
+/**
+ * AMCL Barlow Twins (spec amcl.md §5 "Barlow Twins", paper Eq. 2.3; vectors README
+ * "amcl_barlow"). Per head c, C the cross-correlation exactly as in the baseline, and a
+ * D × D temperature matrix from the **raw channel vectors** z1[:, c, l], z2[:, c, m] ∈ R^B
+ * through a φ that maps R^B → R^B (so the batch size B is fixed for a run):
+ *
+ *     τ_lm = τ(z1[:, c, l], z2[:, c, m])        (not symmetric; diagonal = τ⁺)
+ *     L_c = Σ_l (1 − C_ll/τ_ll)² + λ Σ_{l≠m} C_lm²/τ_lm + β Σ_l Ω(τ_ll) − β Σ_{l≠m} Ω(τ_lm)
+ *
+ * Ω with d' = D, all D(D − 1) off-diagonal pairs, no top-κ; heads **summed**; one φ for all
+ * heads. A constant side drops its Ω terms (spec §6).
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { check } from "../../core/errors.ts";
+import type { LossInfo } from "./info.ts";
+import { crossCorrelation } from "./cross_correlation.ts";
+import { offDiagonal } from "./barlow.ts";
+import { splitHeads, sumHeads } from "./heads.ts";
+import { omega } from "./omega.ts";
+import {
+  checkPhi,
+  pairTemperatures,
+  phiForward,
+  type PhiParams,
+  resolveTemperature,
+  type TemperatureOptions,
+} from "./temperature.ts";
+import { checkNumber, checkViews } from "./validate.ts";
+import { withoutGradient } from "./stop_gradient.ts";
+import {
+  type HeadTemperatures,
+  keepTemperatures,
+  type LossOutput,
+  type TemperatureRequest,
+} from "./output.ts";
+
+/** Options of {@link amclBarlow}. */
+export interface AmclBarlowOptions extends TemperatureOptions, TemperatureRequest {
+  heads: number;
+  /** Off-diagonal weight λ (5e-3). */
+  lambda: number;
+  /** Regulariser weight β (paper scale: 1e-6). */
+  beta: number;
+  /** The fixed batch size B (φ maps R^B → R^B). */
+  batchSize: number;
+}
+
+/** Formula metadata (table T2). */
+export const AMCL_BARLOW_INFO: LossInfo = {
+  name: "amcl_barlow",
+  title: "AMCL cross-correlation (Barlow Twins)",
+  kind: "amcl",
+  methods: ["barlow"],
+  equation: "amcl.md §5 (paper Eq. 2.3)",
+  latex: String
+    .raw`\mathcal{L} = \sum_{c=1}^{C} \Big[ \sum_l \big(1 - \mathcal{C}^c_{ll}/\tau^{c+}_{l}\big)^2 + \lambda \sum_l \sum_{m \neq l} \frac{(\mathcal{C}^c_{lm})^2}{\tau^{c-}_{lm}} + \beta \sum_l \Omega(\tau^{c+}_{l}) - \beta \sum_l \sum_{m \neq l} \Omega(\tau^{c-}_{lm}) \Big]`,
+  text:
+    "L = Σ_c [ Σ_l (1 − C_ll/τ_ll)² + λ Σ_{l≠m} C_lm²/τ_lm + βΣ_l Ω(τ_ll) − βΣ_{l≠m} Ω(τ_lm) ], τ_lm from φ: R^B → R^B on raw channel vectors",
+};
+
+/** AMCL Barlow Twins on raw z1, z2 [B, C, D] with φ: R^B → R^B; heads summed. */
+export function amclBarlow(
+  z1: tf.Tensor,
+  z2: tf.Tensor,
+  phi: PhiParams | null,
+  opts: AmclBarlowOptions,
+): LossOutput {
+  const loss = "amcl_barlow";
+  const { batch, dim } = checkViews(loss, { z1, z2 }, opts.heads, 2);
+  checkNumber(loss, "lambda", opts.lambda, 0, false);
+  checkNumber(loss, "beta", opts.beta, 0, false);
+  check(
+    Number.isInteger(opts.batchSize) && opts.batchSize >= 2,
+    `${loss}: batchSize = ${opts.batchSize}; expected an integer ≥ 2 (the fixed batch size of the run)`,
+  );
+  check(
+    batch === opts.batchSize,
+    `${loss}: batch size ${batch} ≠ configured batchSize ${opts.batchSize}; φ maps R^${opts.batchSize} → ` +
+      `R^${opts.batchSize}, so every batch must have exactly ${opts.batchSize} samples (drop the last partial batch)`,
+  );
+  const temp = resolveTemperature(loss, opts);
+  const f = checkPhi(loss, phi, batch, temp);
+  const want = opts.returnTemperatures === true;
+  const temps: HeadTemperatures[] = [];
+  const out = tf.tidy(() => {
+    const eye = tf.eye(dim);
+    const off = offDiagonal(dim);
+    const h1 = splitHeads(z1);
+    const h2 = splitHeads(z2);
+    let shared: tf.Tensor2D | null = null;
+    const tauOf = (c: number): tf.Tensor2D => {
+      if (temp.fromHead === 1 && shared) return shared;
+      const s = temp.fromHead === 1 ? 0 : c;
+      // Channel vectors are the columns of the [B, D] head matrix: rows of its transpose.
+      const a = phiForward(tf.transpose(h1[s]), f!);
+      const b = phiForward(tf.transpose(h2[s]), f!);
+      const t = pairTemperatures(a, b, temp.tauMin, temp.tauMax);
+      if (temp.fromHead === 1) shared = t;
+      return t;
+    };
+    const losses = h1.map((x, c) => {
+      const cm = crossCorrelation(x, h2[c]);
+      const diag = tf.sum(tf.mul(cm, eye), 1);
+      const adaptive = temp.positive === "adaptive" || temp.negative === "adaptive";
+      const tm = adaptive ? tauOf(c) : null;
+      const tauPos = temp.positive === "adaptive" ? tf.sum(tf.mul(tm!, eye), 1) : temp.positive;
+      const tauNeg = temp.negative === "adaptive" ? tm! : temp.negative;
+      let l = tf.sum(tf.square(tf.sub(1, tf.div(diag, tauPos))));
+      l = tf.add(l, tf.mul(tf.sum(tf.mul(tf.div(tf.square(cm), tauNeg), off)), opts.lambda));
+      if (opts.beta !== 0 && typeof tauPos !== "number") {
+        l = tf.add(l, tf.mul(tf.sum(omega(tauPos, dim)), opts.beta));
+      }
+      if (opts.beta !== 0 && typeof tauNeg !== "number") {
+        l = tf.sub(l, tf.mul(tf.sum(tf.mul(omega(tauNeg, dim), off)), opts.beta));
+      }
+      if (want) {
+        const positive = typeof tauPos === "number" ? tf.fill([dim], tauPos) as tf.Tensor1D : tauPos;
+        const negative = typeof tauNeg === "number"
+          ? tf.fill([dim * (dim - 1)], tauNeg) as tf.Tensor1D
+          : offDiagonalValues(tauNeg);
+        temps.push({ positive: withoutGradient((t) => t.clone(), positive) as tf.Tensor1D, negative });
+      }
+      return l as tf.Scalar;
+    });
+    keepTemperatures(temps);
+    return sumHeads(losses);
+  });
+  return want ? { loss: out, temperatures: temps } : { loss: out };
+}
+
+/** The D(D − 1) off-diagonal entries of a [D, D] matrix, row-major (not differentiable). */
+function offDiagonalValues(m: tf.Tensor2D): tf.Tensor1D {
+  const d = m.shape[0];
+  const idx: number[] = [];
+  for (let l = 0; l < d; l++) for (let j = 0; j < d; j++) if (j !== l) idx.push(l * d + j);
+  return withoutGradient(
+    (x) => tf.tidy(() => tf.gather(tf.reshape(x, [d * d]), tf.tensor1d(idx, "int32")) as tf.Tensor1D),
+    m,
+  );
+}

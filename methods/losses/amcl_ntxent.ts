@@ -1,0 +1,135 @@
+/**
+ * AMCL NT-Xent, the SimCLR form of AMCL (spec amcl.md §5 "SimCLR, MoCo", paper Eq. 2.1 and
+ * the top-κ form Eq. 5; vectors README "amcl_ntxent", "amcl_ntxent_softmax",
+ * "amcl_ntxent_paperreg"). Per head c, per anchor (both views in turn; the negatives of an
+ * anchor are the other B − 1 images' views from both views, 2B − 2 in all):
+ *
+ *     ℓ = −s⁺/τ⁺ + (1/k) Σ_{n∈S} s_n/τ_n + β Ω(τ⁺) − β Σ_{n∈S} (log τ_n + 1/τ_n)
+ *
+ * S = the k = min(κ, 2B − 2) negatives with the largest similarity, τ from φ on the
+ * L2-normalised head features (spec §2), Ω(τ) = (d'/2) log τ + 1/τ. Each direction is the
+ * mean over its B anchors, the head's loss the mean of the two directions (= the mean over
+ * the 2B anchors), and heads are **summed**. `form: "softmax"` and `negReg: "paper"` switch
+ * the negative term (see amcl_contrast.ts); the temperature switches are spec §6.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { gramSelf } from "./products.ts";
+import type { LossInfo } from "./info.ts";
+import { amclContrast } from "./amcl_contrast.ts";
+import { type AmclContrastOptions, resolveContrast } from "./amcl_options.ts";
+import { l2Normalize, rowDot } from "./normalize.ts";
+import { splitHeads, sumHeads, twoViewCandidates } from "./heads.ts";
+import { boundTemperature, checkPhi, phiForward, type PhiParams, rowTemperatures } from "./temperature.ts";
+import { checkViews } from "./validate.ts";
+import { type HeadTemperatures, keepTemperatures, type LossOutput } from "./output.ts";
+
+/** Options of {@link amclNtxent}. */
+export type AmclNtxentOptions = AmclContrastOptions;
+
+/** Formula metadata (table T2). */
+export const AMCL_NTXENT_INFO: LossInfo = {
+  name: "amcl_ntxent",
+  title: "AMCL NT-Xent (SimCLR), top-κ",
+  kind: "amcl",
+  methods: ["simclr"],
+  equation: "amcl.md §5 (paper Eq. 2.1, top-κ form Eq. 5)",
+  latex: String
+    .raw`\mathcal{L} = \sum_{c=1}^{C} \frac{1}{2B}\sum_{i} \Big[ -\frac{s_i^{c+}}{\tau_i^{c+}} + \frac{1}{\kappa}\sum_{n \in S_i^c} \frac{s_{in}^{c-}}{\tau_{in}^{c-}} + \beta\,\Omega(\tau_i^{c+}) - \beta \sum_{n \in S_i^c} \big(\log \tau_{in}^{c-} + 1/\tau_{in}^{c-}\big) \Big],\quad \Omega(\tau) = \tfrac{d'}{2}\log\tau + \tfrac{1}{\tau}`,
+  text:
+    "L = Σ_c mean_i [ −s⁺/τ⁺ + (1/κ)Σ_{n∈S} s_n/τ_n + βΩ(τ⁺) − βΣ_{n∈S}(log τ_n + 1/τ_n) ], S = top-κ negatives by similarity, Ω(τ) = (d'/2)log τ + 1/τ",
+};
+
+/** Formula metadata of the softmax form (table T2). */
+export const AMCL_NTXENT_SOFTMAX_INFO: LossInfo = {
+  name: "amcl_ntxent_softmax",
+  title: "AMCL NT-Xent (SimCLR), softmax form",
+  kind: "amcl",
+  methods: ["simclr"],
+  equation: "amcl.md §5 softmax form (our reading)",
+  latex: String
+    .raw`\mathcal{L} = \sum_{c} \frac{1}{2B}\sum_{i} \Big[ -\frac{s_i^{+}}{\tau_i^{+}} + \log\sum_{n} e^{s_{in}/\tau_{in}} + \beta\,\Omega(\tau_i^{+}) - \beta \sum_{n} w_{in}\big(\log \tau_{in} + 1/\tau_{in}\big) \Big],\ w_{in} = \mathrm{softmax}_n(s_{in}/\tau_{in})`,
+  text:
+    "L = Σ_c mean_i [ −s⁺/τ⁺ + logsumexp_n(s_n/τ_n) + βΩ(τ⁺) − βΣ_n w_n(log τ_n + 1/τ_n) ], w = softmax_n(s_n/τ_n)",
+};
+
+/** Formula metadata of the paper's negative regulariser (table T2, T9). */
+export const AMCL_NTXENT_PAPERREG_INFO: LossInfo = {
+  name: "amcl_ntxent_paperreg",
+  title: "AMCL NT-Xent (SimCLR), paper negative regulariser",
+  kind: "amcl",
+  methods: ["simclr"],
+  equation: 'amcl.md §8 (negReg "paper"; κ = 1: paper Eq. 2.1)',
+  latex: String
+    .raw`\mathcal{L} = \sum_{c} \frac{1}{2B}\sum_{i} \Big[ -\frac{s_i^{+}}{\tau_i^{+}} + \frac{1}{\kappa}\sum_{n \in S_i} \frac{s_{in}}{\tau_{in}} + \beta\,\Omega(\tau_i^{+}) - \frac{\beta}{\kappa} \sum_{n \in S_i} \Omega(\tau_{in}) \Big]`,
+  text: "L = Σ_c mean_i [ −s⁺/τ⁺ + (1/κ)Σ_{n∈S} s_n/τ_n + βΩ(τ⁺) − (β/κ)Σ_{n∈S} Ω(τ_n) ]",
+};
+
+/**
+ * The two-view AMCL loss: `positiveIsCandidate` false gives AMCL NT-Xent (negatives only),
+ * true gives AMCL InfoNCE (the positive is also a top-κ candidate).
+ */
+export function amclTwoView(
+  loss: string,
+  z1: tf.Tensor,
+  z2: tf.Tensor,
+  phi: PhiParams | null,
+  opts: AmclContrastOptions,
+  positiveIsCandidate: boolean,
+): LossOutput {
+  const { batch, dim } = checkViews(loss, { z1, z2 }, opts.heads, 2);
+  const { contrast, temp } = resolveContrast(loss, opts, dim);
+  const f = checkPhi(loss, phi, dim, temp);
+  const temps: HeadTemperatures[] = [];
+  const want = opts.returnTemperatures === true;
+  const out = tf.tidy(() => {
+    const valid = twoViewCandidates(batch, positiveIsCandidate);
+    const candidates = positiveIsCandidate ? 2 * batch - 1 : 2 * batch - 2;
+    const h1 = splitHeads(z1).map(l2Normalize);
+    const h2 = splitHeads(z2).map(l2Normalize);
+    // φ of the features each head's temperatures come from (head 1's for all when tauFromHead = 1).
+    let shared: { phi: tf.Tensor2D; phiSwap: tf.Tensor2D } | null = null;
+    const phiOf = (c: number) => {
+      if (temp.fromHead === 1 && shared) return shared;
+      const src = temp.fromHead === 1 ? 0 : c;
+      const p1 = phiForward(h1[src], f!);
+      const p2 = phiForward(h2[src], f!);
+      const r = { phi: tf.concat([p1, p2]), phiSwap: tf.concat([p2, p1]) };
+      if (temp.fromHead === 1) shared = r;
+      return r;
+    };
+    const losses = h1.map((n1, c) => {
+      const n2 = h2[c];
+      const z = tf.concat([n1, n2]);
+      const sPos = rowDot(z, tf.concat([n2, n1]));
+      const sNeg = gramSelf(z);
+      const p = temp.positive === "adaptive" || temp.negative === "adaptive" ? phiOf(c) : null;
+      const tauPos = temp.positive === "adaptive"
+        ? rowTemperatures(p!.phi, p!.phiSwap, temp.tauMin, temp.tauMax)
+        : temp.positive;
+      const tauNeg = temp.negative === "adaptive"
+        ? boundTemperature(gramSelf(p!.phi), temp.tauMin, temp.tauMax)
+        : temp.negative;
+      const r = amclContrast({ sPos, tauPos, sNeg, tauNeg, valid, candidates }, contrast, want);
+      if (r.temperatures) temps.push(r.temperatures);
+      return r.loss;
+    });
+    keepTemperatures(temps);
+    return sumHeads(losses);
+  });
+  return want ? { loss: out, temperatures: temps } : { loss: out };
+}
+
+/**
+ * AMCL NT-Xent on raw projections z1, z2 [B, C, D] with the shared temperature MLP φ
+ * (null only when both sides use a constant τ).
+ */
+export function amclNtxent(
+  z1: tf.Tensor,
+  z2: tf.Tensor,
+  phi: PhiParams | null,
+  opts: AmclNtxentOptions,
+): LossOutput {
+  return amclTwoView("amcl_ntxent", z1, z2, phi, opts, false);
+}

@@ -1,0 +1,47 @@
+/**
+ * The loss registry: every vector loss name is registered with its inputs and formula
+ * metadata (for tables T1/T2); the perf case runs (tiny sizes).
+ */
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs-core";
+import { initBackend } from "../../core/backend.ts";
+import { LOSSES, lossInfos, timeLossSteps } from "../../methods/losses/mod.ts";
+
+await initBackend("cpu");
+
+Deno.test("every loss of the vector README is registered with its metadata", () => {
+  const names = [
+    "ntxent",
+    "infonce",
+    "moco",
+    "simsiam",
+    "barlow",
+    "amcl_ntxent",
+    "amcl_infonce",
+    "amcl_ntxent_softmax",
+    "amcl_moco",
+    "amcl_simsiam",
+    "amcl_barlow",
+    "amcl_ntxent_paperreg",
+  ];
+  assert.deepEqual(Object.keys(LOSSES).sort(), [...names].sort());
+  for (const [name, e] of Object.entries(LOSSES)) {
+    assert.equal(e.info.name, name);
+    assert.equal(e.usesPhi, name.startsWith("amcl_"));
+    assert.equal(e.info.kind, name.startsWith("amcl_") ? "amcl" : "baseline");
+    assert.match(e.info.equation, /amcl\.md §\d/);
+    assert.ok(e.info.latex.length > 20 && e.info.text.length > 20 && e.info.title.length > 0);
+    assert.ok(e.info.methods.length > 0);
+  }
+  assert.equal(lossInfos("amcl").length, 7);
+  assert.equal(lossInfos("baseline").length, 5);
+  assert.deepEqual(LOSSES.moco.constantInputs, ["k", "queue"]);
+});
+
+Deno.test("the perf case times forward + backward without leaking tensors", () => {
+  const n = tf.memory().numTensors;
+  const r = timeLossSteps({ batch: 8, heads: 2, dim: 6, topk: 3, hidden: 4, repeats: 1 });
+  assert.ok(r.amclNtxentMs > 0 && r.ntxentMs > 0);
+  assert.equal(r.sizes.topk, 3);
+  assert.equal(tf.memory().numTensors, n);
+});
