@@ -1,0 +1,118 @@
+/**
+ * `deno task bench`: runs a preset's sweep (default `quick` at `cpu` scale on the embedded
+ * dataset with the best backend), resumable, in parallel workers, optionally one shard, or
+ * emits cluster files (`--emit slurm|k8s`); then renders the report. `--list` prints the
+ * method registry.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { explainPermission, runCli, UserError } from "../core/errors.ts";
+import { listMethods } from "../methods/registry.ts";
+import { runBench } from "./bench.ts";
+import { registryCatalog } from "./registry_catalog.ts";
+import { REAL_EXECUTOR } from "./executor.ts";
+import { type Scale, SCALES } from "./settings.ts";
+import { BUILTIN_PRESETS } from "./presets/mod.ts";
+
+const USAGE = `usage: deno task bench [--preset NAME|FILE.json] [--scale cpu|paper] [--dataset NAME]
+  [--backend auto|wasm|cpu|webgpu|tensorflow] [--out DIR] [--workers N] [--seeds 3|0,1,2|0-4]
+  [--shard i/n] [--set key=value]... [--force] [--quiet] [--keep-checkpoints] [--no-report]
+  [--emit slurm|k8s [--shards N] [--emit-opt key=value]...] [--list [--json]]
+presets: ${BUILTIN_PRESETS.map((p) => p.name).join(", ")}`;
+
+if (import.meta.main) {
+  await runCli(async () => {
+    const { values } = parseArgs({
+      args: Deno.args,
+      options: {
+        preset: { type: "string", default: "quick" },
+        scale: { type: "string", default: "cpu" },
+        dataset: { type: "string" },
+        backend: { type: "string", default: "auto" },
+        out: { type: "string" },
+        workers: { type: "string" },
+        seeds: { type: "string" },
+        shard: { type: "string" },
+        set: { type: "string", multiple: true, default: [] },
+        force: { type: "boolean", default: false },
+        quiet: { type: "boolean", default: false },
+        "keep-checkpoints": { type: "boolean", default: false },
+        "no-report": { type: "boolean", default: false },
+        emit: { type: "string" },
+        shards: { type: "string" },
+        "emit-opt": { type: "string", multiple: true, default: [] },
+        list: { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    if (values.list) {
+      const rows = listMethods();
+      if (values.json) console.log(JSON.stringify(rows, null, 2));
+      else {
+        for (const r of rows) {
+          const d = r.defaults.cpu;
+          console.log(
+            `${r.method.padEnd(8)} ${r.variant.padEnd(8)} ${r.title.padEnd(14)} ` +
+              `backbones ${
+                r.backbones.join("/")
+              }; cpu: ${d.backbone}×${d.width}, ${d.heads} head(s), τ ${d.tau}, lr ${d.lr}`,
+          );
+        }
+      }
+      return 0;
+    }
+    if (!(SCALES as readonly string[]).includes(values.scale)) {
+      throw new UserError(`--scale ${values.scale}: use one of ${SCALES.join(", ")}`);
+    }
+    const int = (flag: string, v: string | undefined) => {
+      if (v === undefined) return undefined;
+      if (!/^\d+$/.test(v) || Number(v) < 1) {
+        throw new UserError(`--${flag} ${v}: expected a whole number ≥ 1`);
+      }
+      return Number(v);
+    };
+    return await runBench({
+      preset: values.preset,
+      scale: values.scale as Scale,
+      dataset: values.dataset,
+      backend: values.backend,
+      out: values.out,
+      workers: int("workers", values.workers),
+      seeds: values.seeds,
+      shard: values.shard,
+      sets: values.set,
+      force: values.force,
+      quiet: values.quiet,
+      keepCheckpoints: values["keep-checkpoints"],
+      emit: values.emit,
+      shards: int("shards", values.shards),
+      emitOpts: values["emit-opt"],
+      report: !values["no-report"],
+      executor: REAL_EXECUTOR,
+      catalog: registryCatalog(),
+      defaultWorkers: (backend) =>
+        backend === "webgpu" || backend === "tensorflow"
+          ? 1
+          : Math.max(1, navigator.hardwareConcurrency || 1),
+      // Loaded lazily: rendering needs --allow-ffi (resvg), running cells does not.
+      renderReport: async (out) => {
+        try {
+          const { renderReport } = await import("../reports/report.ts");
+          return (await renderReport(out)).index;
+        } catch (e) {
+          const err = explainPermission(e);
+          if (err instanceof UserError) {
+            throw new UserError(`${err.message}; or render later with: deno task report ${out}`);
+          }
+          throw err;
+        }
+      },
+    });
+  });
+}

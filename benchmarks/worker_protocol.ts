@@ -1,0 +1,31 @@
+/**
+ * Messages between the runner and a cell worker (a Deno module Web Worker running one
+ * cell at a time, single-threaded).
+ *
+ * @module
+ */
+import type { CellConfig, CellRecord } from "./record.ts";
+import type { CellProgress } from "./executor.ts";
+
+/** Runner → worker: run one cell. */
+export interface RunMessage {
+  type: "run";
+  executor: string;
+  config: CellConfig;
+  id: string;
+  preset: string;
+  outDir: string;
+  cellDir: string;
+  backend: string;
+}
+
+/** Runner → worker: stop the cell in progress. */
+export interface AbortMessage {
+  type: "abort";
+}
+
+/** Worker → runner. */
+export type WorkerReply =
+  | { type: "progress"; id: string; progress: CellProgress }
+  | { type: "result"; id: string; record: CellRecord }
+  | { type: "error"; id: string; message: string; stack?: string; user: boolean };

@@ -1,0 +1,56 @@
+/**
+ * `deno task compare --in OUT [--against OTHER_OUT] [--metric auto|linear|knn] [--alpha A]`:
+ * baseline vs AMCL at every grid point of a run (or run OUT against OTHER_OUT), printed as
+ * a table and written as compare.md / compare.csv (compare_against.* with --against)
+ * under OUT/report/ (or --out).
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { runCli, UserError } from "../core/errors.ts";
+import { type CompareOptions, runCompare } from "./compare_run.ts";
+
+const USAGE = "usage: deno task compare --in OUT [--against OTHER_OUT] [--metric auto|linear|knn] " +
+  "[--alpha 0.05] [--out DIR]";
+
+if (import.meta.main) {
+  await runCli(async () => {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args: Deno.args,
+        options: {
+          in: { type: "string" },
+          against: { type: "string" },
+          metric: { type: "string", default: "auto" },
+          alpha: { type: "string", default: "0.05" },
+          out: { type: "string" },
+          help: { type: "boolean", short: "h" },
+        },
+      }));
+    } catch (e) {
+      throw new UserError(`${(e as Error).message}; ${USAGE}`);
+    }
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    if (!values.in) throw new UserError(`missing --in OUT (the run's results folder); ${USAGE}`);
+    const metrics: Record<string, CompareOptions["metric"]> = {
+      auto: "auto",
+      linear: "linearTop1",
+      knn: "knnTop1",
+    };
+    const metric = metrics[values.metric];
+    if (!metric) throw new UserError(`--metric must be auto, linear or knn, not "${values.metric}"`);
+    const alpha = Number(values.alpha);
+    if (!(alpha > 0 && alpha < 1)) {
+      throw new UserError(`--alpha must be a number in (0, 1), not "${values.alpha}"`);
+    }
+    const r = await runCompare(values.in, { against: values.against, metric, alpha, outDir: values.out });
+    console.log(r.text);
+    console.log(`written: ${r.files.join(", ")}`);
+    return 0;
+  });
+}

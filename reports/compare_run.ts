@@ -1,0 +1,42 @@
+/**
+ * The compare command's work: load one run (and optionally another), compare, and write
+ * the table as Markdown and CSV; returns the terminal text.
+ *
+ * @module
+ */
+
+import { type CompareOptions as Options, compareRuns, compareVariants, comparisonTable } from "./compare.ts";
+import { loadRun } from "./load.ts";
+import { tableToCsv, tableToMarkdown, tableToText } from "./table.ts";
+
+/** Options of {@link runCompare}. */
+export interface CompareOptions extends Options {
+  /** A second run: compare `inDir` (A) against it (B). */
+  against?: string;
+  /** Where compare.md/.csv go (default `IN/report`). */
+  outDir?: string;
+}
+
+/** Compares and writes compare.md/compare.csv (or compare_against.*); returns the text and files. */
+export async function runCompare(
+  inDir: string,
+  opts: CompareOptions = {},
+): Promise<{ text: string; files: string[] }> {
+  const a = await loadRun(inDir);
+  const table = opts.against
+    ? comparisonTable(compareRuns(a.records, (await loadRun(opts.against)).records, opts), { a: "A", b: "B" })
+    : comparisonTable(compareVariants(a.records, opts));
+  if (opts.against) {
+    table.caption = `A = ${inDir}, B = ${opts.against}. ${table.caption}`;
+  }
+  const dir = opts.outDir ?? `${inDir.replace(/\/+$/, "")}/report`;
+  await Deno.mkdir(dir, { recursive: true });
+  const stem = opts.against ? "compare_against" : "compare";
+  const files = [`${dir}/${stem}.md`, `${dir}/${stem}.csv`];
+  await Deno.writeTextFile(files[0], tableToMarkdown(table));
+  await Deno.writeTextFile(files[1], tableToCsv(table));
+  const missing = a.missing.length || a.failed.length
+    ? `\n${a.missing.length} cell(s) missing and ${a.failed.length} failed in ${inDir}: compared what exists.\n`
+    : "";
+  return { text: tableToText(table) + missing, files };
+}

@@ -1,0 +1,27 @@
+/**
+ * Reports: the paper's tables and figures from stored cell records (Vega-Lite → SVG/PNG,
+ * CSV/Markdown/HTML), the self-contained report page, and the baseline-vs-AMCL comparison.
+ *
+ * @module
+ */
+
+export { renderReport, renderRun, type ReportOptions, type ReportSummary } from "./report.ts";
+export { loadRun, type MissingCell, type RunData, type RunManifest } from "./load.ts";
+export {
+  AMCL_KNOBS,
+  compareRuns,
+  compareVariants,
+  type Comparison,
+  type ComparisonRow,
+  comparisonTable,
+  type Outcome,
+} from "./compare.ts";
+export { runCompare } from "./compare_run.ts";
+export { buildArtefacts, type PresetArtefacts, type ReportArtefacts } from "./artefacts.ts";
+export type { Artefact, BuildContext } from "./context.ts";
+export { type LossInfoLike, type LossMeta, type MethodMeta, methodMetaFromLossInfos } from "./method_meta.ts";
+export { type Figure, pngSize, renderSvg, svgToPng, type VlSpec } from "./render.ts";
+export { type Table, tableToCsv, tableToHtml, tableToMarkdown, tableToText } from "./table.ts";
+export { pairedTTest, studentTCdf, summarize } from "./stats.ts";
+export { COLLAPSE_MARK, isCollapsed } from "./collapse.ts";
+export * as paperValues from "./paper_values.ts";

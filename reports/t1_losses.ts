@@ -1,0 +1,34 @@
+/**
+ * T1 — the baseline loss of every method, from the registry's metadata (each loss carries
+ * its formula): name, plain-text equation, LaTeX and a sentence.
+ *
+ * @module
+ */
+
+import type { MethodMeta } from "./method_meta.ts";
+import type { Table } from "./table.ts";
+
+/** Builds T1 from the registry's method metadata (a table with a note when none is given). */
+export function buildT1(methods: readonly MethodMeta[]): Table {
+  return {
+    kind: "table",
+    id: "T1",
+    title: "Baseline loss functions per method",
+    caption: "From the method registry: each method's baseline loss as its loss file describes it.",
+    columns: [
+      { key: "method", label: "method" },
+      { key: "loss", label: "loss" },
+      { key: "equation", label: "equation" },
+      { key: "latex", label: "LaTeX" },
+      { key: "text", label: "description" },
+    ],
+    rows: methods.map((m) => ({
+      method: m.label ?? m.name,
+      loss: m.baseline.name,
+      equation: m.baseline.equation,
+      latex: m.baseline.latex,
+      text: m.baseline.text,
+    })),
+    notes: methods.length ? [] : ["No method metadata was given to the report (the registry's LossInfo)."],
+  };
+}

@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import Papa from "papaparse";
+import { UserError } from "../../core/errors.ts";
+import { type BenchOptions, runBench } from "../../benchmarks/bench.ts";
+import { QuietProgress } from "../../benchmarks/progress.ts";
+import { readManifest } from "../../benchmarks/store.ts";
+import { executeCell as testExecutor } from "./fixtures/test_executor.ts";
+import { testCatalog } from "./fixtures/test_catalog.ts";
+import { comparable, miniPreset, readAllRecords, tempDir, writePreset } from "./fixtures/helpers.ts";
+
+const TEST_EXECUTOR = new URL("./fixtures/test_executor.ts", import.meta.url).href;
+
+function opts(preset: string, out: string, more: Partial<BenchOptions> = {}): BenchOptions {
+  return {
+    preset,
+    out,
+    scale: "cpu",
+    backend: "cpu",
+    sets: [],
+    force: false,
+    quiet: true,
+    emitOpts: [],
+    report: false,
+    executor: TEST_EXECUTOR,
+    catalog: testCatalog,
+    progress: new QuietProgress(),
+    log: () => {},
+    ...more,
+  };
+}
+
+Deno.test("runner: 2 workers give the same records as 1 worker and as in-process runs, and run in parallel", async () => {
+  const dir = await tempDir("parallel");
+  try {
+    const preset = await writePreset(dir, miniPreset({ epochs: 2, delayMs: 300, seeds: [0, 1] }));
+    const t1 = performance.now();
+    assert.equal(await runBench(opts(preset, `${dir}/w1`, { workers: 1 })), 0);
+    const one = performance.now() - t1;
+    const t2 = performance.now();
+    assert.equal(await runBench(opts(preset, `${dir}/w2`, { workers: 2 })), 0);
+    const two = performance.now() - t2;
+    assert.equal(await runBench(opts(preset, `${dir}/inproc`, { executor: testExecutor })), 0);
+    const a = await readAllRecords(`${dir}/w1`);
+    const b = await readAllRecords(`${dir}/w2`);
+    const c = await readAllRecords(`${dir}/inproc`);
+    assert.equal(a.size, 4);
+    assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort());
+    for (const [id, r] of a) {
+      assert.deepEqual(comparable(r), comparable(b.get(id)!));
+      assert.deepEqual(comparable(r), comparable(c.get(id)!));
+    }
+    assert.equal(
+      await Deno.readTextFile(`${dir}/w1/results.csv`),
+      await Deno.readTextFile(`${dir}/w2/results.csv`),
+      "results.csv is identical",
+    );
+    // 4 cells × 600 ms of sleep: 2 workers must overlap them.
+    assert.ok(two < one * 0.8, `2 workers (${two.toFixed(0)} ms) faster than 1 (${one.toFixed(0)} ms)`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runner: a failing cell is recorded with its reason, the sweep goes on, the exit code is non-zero", async () => {
+  const dir = await tempDir("fail");
+  try {
+    const preset = await writePreset(dir, {
+      name: "fails",
+      fixed: { method: "simclr", epochs: 1, knnEpochs: [1] },
+      cases: [{ variant: "baseline", "extra.testFail": true }, { variant: "amcl" }],
+      seeds: [0, 1],
+    });
+    const lines: string[] = [];
+    const code = await runBench(opts(preset, `${dir}/out`, { workers: 2, log: (l) => lines.push(l) }));
+    assert.equal(code, 1);
+    const records = [...(await readAllRecords(`${dir}/out`)).values()];
+    assert.equal(records.length, 4);
+    const failed = records.filter((r) => r.status === "failed");
+    assert.equal(failed.length, 2);
+    assert.ok(failed.every((r) => r.config.variant === "baseline" && /fails on purpose/.test(r.error ?? "")));
+    assert.ok(records.filter((r) => r.status === "done").every((r) => r.config.variant === "amcl"));
+    assert.ok(lines.some((l) => /2 of 4 cells failed/.test(l)), lines.join("\n"));
+    const csv = Papa.parse<Record<string, string>>(await Deno.readTextFile(`${dir}/out/results.csv`), {
+      header: true,
+      skipEmptyLines: true,
+    });
+    assert.equal(
+      csv.data.filter((r: Record<string, string>) =>
+        r.status === "failed" && /fails on purpose/.test(r.error)
+      ).length,
+      2,
+    );
+    // A rerun retries only the failed cells.
+    const again = await runBench(opts(preset, `${dir}/out`, { workers: 2 }));
+    assert.equal(again, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runner: an OUT of another configuration or code version is refused unless --force", async () => {
+  const dir = await tempDir("force");
+  try {
+    const preset = await writePreset(dir, miniPreset({ epochs: 1, seeds: [0] }));
+    const out = `${dir}/out`;
+    assert.equal(await runBench(opts(preset, out, { executor: testExecutor })), 0);
+    await assert.rejects(
+      () => runBench(opts(preset, out, { executor: testExecutor, sets: ["heads=2"] })),
+      (e: unknown) =>
+        e instanceof UserError && /another configuration/.test(e.message) && /--force/.test(e.message),
+    );
+    const m = (await readManifest(out))!;
+    await Deno.writeTextFile(`${out}/manifest.json`, JSON.stringify({ ...m, codeVersion: "0.0.1+old" }));
+    await assert.rejects(
+      () => runBench(opts(preset, out, { executor: testExecutor })),
+      (e: unknown) => e instanceof UserError && /produced by code 0\.0\.1\+old/.test(e.message),
+    );
+    assert.equal(
+      await runBench(opts(preset, out, { executor: testExecutor, sets: ["heads=2"], force: true })),
+      0,
+    );
+    const after = (await readManifest(out))!;
+    assert.notEqual(after.configHash, m.configHash);
+    assert.equal(after.cells.length, 2);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
