@@ -8,6 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import { explainPermission, runCli, UserError } from "../core/errors.ts";
+import { initBackend } from "../core/backend.ts";
 import { listMethods } from "../methods/registry.ts";
 import { runBench } from "./bench.ts";
 import { registryCatalog } from "./registry_catalog.ts";
@@ -77,11 +78,22 @@ if (import.meta.main) {
       }
       return Number(v);
     };
+    // `auto` is measured once here, not in every worker: each worker then starts the
+    // concrete backend, and the default worker count follows the backend really used.
+    let backend = values.backend;
+    if (backend === "auto" && values.emit === undefined) {
+      const info = await initBackend("auto");
+      backend = info.name;
+      if (!values.quiet) {
+        const ms = Object.entries(info.measured ?? {}).map(([k, v]) => `${k} ${v} ms`).join(", ");
+        console.log(`backend: auto → ${info.name} (${info.device})${ms ? `; measured ${ms}` : ""}`);
+      }
+    }
     return await runBench({
       preset: values.preset,
       scale: values.scale as Scale,
       dataset: values.dataset,
-      backend: values.backend,
+      backend,
       out: values.out,
       workers: int("workers", values.workers),
       seeds: values.seeds,

@@ -161,9 +161,25 @@ async function startTensorflow(): Promise<BackendProbe> {
 /** Matches adapter descriptions of software rasterisers. */
 const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|softpipe|swiftshader|software|microsoft basic render/i;
 
+/**
+ * The Vulkan/EGL loaders complain on stderr ("XDG_RUNTIME_DIR is invalid or not set") when
+ * the variable is missing, as in containers and CI; point it at a private folder first.
+ */
+function quietVulkanLoader(): void {
+  try {
+    if (Deno.env.get("XDG_RUNTIME_DIR")) return;
+    const dir = `${Deno.env.get("TMPDIR") ?? "/tmp"}/amcl-bench-runtime-${Deno.uid?.() ?? 0}`;
+    Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    Deno.env.set("XDG_RUNTIME_DIR", dir);
+  } catch {
+    // No --allow-env or --allow-write for it: the loader's warning stays, nothing else changes.
+  }
+}
+
 async function describeAdapter(): Promise<{ device: string; software: boolean } | string> {
   const gpu = (navigator as unknown as { gpu?: { requestAdapter(o?: unknown): Promise<unknown> } }).gpu;
   if (!gpu) return "navigator.gpu is missing (Deno without WebGPU); run deno with --unstable-webgpu";
+  quietVulkanLoader();
   let adapter: unknown;
   try {
     adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });

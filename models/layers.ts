@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "../core/random.ts";
 import { type Ctx, Module, recordUpdate } from "./module.ts";
 import { fanInUniform, heNormal, xavierUniform } from "./init.ts";
+import { batchNormTrain } from "../core/kernels/batch_norm.ts";
 
 /** Fully connected layer `y = x·W + b`, W of shape [in, out]. */
 export class Linear extends Module {
@@ -123,8 +124,14 @@ export class BatchNorm extends Module {
         this.eps,
       ) as T;
     }
-    const axes = x.rank === 4 ? [0, 1, 2] : [0];
-    const { mean, variance } = tf.moments(x, axes);
+    // One fused op (core/kernels/batch_norm.ts): closed-form backward instead of tfjs
+    // differentiating tf.moments + tf.batchNorm op by op; same values.
+    const { y, mean, variance } = batchNormTrain(
+      x,
+      this.gamma as tf.Tensor1D | null,
+      this.beta as tf.Tensor1D | null,
+      this.eps,
+    );
     const n = x.size / this.channels;
     const m = this.momentum;
     recordUpdate(
@@ -137,7 +144,7 @@ export class BatchNorm extends Module {
       this.runningVar,
       tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(variance, (m * n) / Math.max(1, n - 1))),
     );
-    return tf.batchNorm(x, mean, variance, this.beta ?? undefined, this.gamma ?? undefined, this.eps) as T;
+    return y;
   }
 }
 

@@ -1,0 +1,324 @@
+/**
+ * The training loop shared by every method: two augmented views per image, one forward
+ * pass inside `tf.variableGrads`, gradient-norm clipping, the optimiser step, then the
+ * BatchNorm updates and the method's after-step hook (EMA, queue). Per-step metrics, a
+ * per-epoch summary ({@link EpochPoint}) with τ statistics and the temperature-collapse flag
+ * for AMCL runs, a NaN/Inf guard that stops the run and says why, per-epoch checkpoints and
+ * exact resume.
+ *
+ * Exact resume: every random choice of epoch e (data order, augmentations, method noise
+ * and masks) is drawn from streams derived from the seed and e, and a checkpoint holds the
+ * whole model state and optimiser state, so a run stopped after epoch k and resumed ends
+ * with the same weights as an uninterrupted run.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { Rng } from "../core/random.ts";
+import { applyUpdates, ctx, discardUpdates } from "../models/module.ts";
+import type { EpochPoint, TauStats } from "../benchmarks/record.ts";
+import type { MethodModel, StepInfo, StepOutput } from "./method.ts";
+import { clipGradNorm, Optimizer, type OptimizerConfig } from "./optim.ts";
+import { lrAt, type LrSchedule } from "./schedule.ts";
+import { loadCheckpoint, readCheckpointMeta, saveCheckpoint } from "./checkpoint.ts";
+import { tauStats, temperatureCollapsed } from "./tau_stats.ts";
+
+/** The training images, as the loop sees them. */
+export interface TrainData {
+  /** Steps (batches) per epoch. */
+  stepsPerEpoch: number;
+  /** Images per batch. */
+  batchSize: number;
+  /** The batches of `epoch` in the order drawn from `rng`, [B, H, W, C]; the loop frees each. */
+  batches(epoch: number, rng: Rng): Iterable<tf.Tensor4D>;
+  /** Two augmented, normalised views of `images` drawn from `rng` (not freeing `images`). */
+  views(images: tf.Tensor4D, rng: Rng): [tf.Tensor4D, tf.Tensor4D];
+}
+
+/** One training stage (most methods have one; LGP has "mae" then "moco"). */
+export interface StagePlan {
+  name: string;
+  epochs: number;
+  optimizer: OptimizerConfig;
+  /** The learning-rate schedule over this stage's epochs. */
+  schedule: Omit<LrSchedule, "epochs">;
+}
+
+/** How to train: stages in order, and the gradient-norm clip (0 = none). */
+export interface TrainPlan {
+  stages: StagePlan[];
+  clipNorm: number;
+}
+
+/** Metrics of one step. */
+export interface StepMetrics {
+  epoch: number;
+  step: number;
+  stage: string;
+  loss: number;
+  parts: Record<string, number>;
+  lr: number;
+  gradNorm: number;
+  imagesPerSec: number;
+  /** Mean τ⁺ / τ⁻ per head (AMCL). */
+  tauPos?: number[];
+  tauNeg?: number[];
+}
+
+/** Options of {@link train}. */
+export interface TrainOptions {
+  plan: TrainPlan;
+  /** Seed of every random choice of the run. */
+  seed: number;
+  /** AMCL: tauMin, for the τ statistics and the collapse flag. */
+  tauMin?: number;
+  /** Per-epoch checkpoints in `dir`, tagged with the configuration's hash. */
+  checkpoint?: { dir: string; configHash: string };
+  /** After each epoch, before its checkpoint; may fill `point.knnTop1`. */
+  onEpoch?: (point: EpochPoint, model: MethodModel) => void | Promise<void>;
+  /** After each step. */
+  onStep?: (m: StepMetrics) => void;
+  /** Stop after this many epochs have completed in total, as a killed run would (tests, budgets). */
+  stopAfterEpochs?: number;
+  /** At most this many steps per epoch (tests). */
+  maxStepsPerEpoch?: number;
+}
+
+/** The outcome of {@link train}. */
+export interface TrainResult {
+  /** "done"; "failed" (NaN/Inf guard; see `error`); "stopped" (stopAfterEpochs). */
+  status: "done" | "failed" | "stopped";
+  error?: string;
+  /** One point per completed epoch (from the start of the run, resumed ones included). */
+  curves: EpochPoint[];
+  /** Epochs completed before this call (0 when not resumed). */
+  resumedFrom: number;
+  /** Temperatures of the last step, per head (AMCL), for histograms. */
+  lastTaus?: { pos: Float32Array[]; neg: Float32Array[] };
+  /** Wall seconds per epoch trained in this call. */
+  secondsPerEpoch: number;
+}
+
+interface StageAt {
+  stage: StagePlan;
+  stageEpoch: number;
+}
+
+function stageAt(plan: TrainPlan, epoch: number): StageAt {
+  let start = 0;
+  for (const stage of plan.stages) {
+    if (epoch < start + stage.epochs) return { stage, stageEpoch: epoch - start };
+    start += stage.epochs;
+  }
+  const last = plan.stages[plan.stages.length - 1];
+  return { stage: last, stageEpoch: last.epochs - 1 };
+}
+
+function makeOptimizer(model: MethodModel, stage: StagePlan): Optimizer {
+  return new Optimizer(stage.optimizer, model.paramGroups(stage.name));
+}
+
+function readScalar(t: tf.Tensor): number {
+  return t.dataSync()[0];
+}
+
+/** Frees the parts and temperatures of `out` (its loss is the gradient call's value, freed there). */
+function disposeOutput(out: StepOutput | undefined): void {
+  if (!out) return;
+  for (const p of Object.values(out.parts)) p.dispose();
+  if (out.taus) { for (const t of [...out.taus.pos, ...out.taus.neg]) t.dispose(); }
+}
+
+/**
+ * Trains `model` on `data` following `opts.plan`. Resumes from `opts.checkpoint.dir` when
+ * it holds a checkpoint of the same configuration (a different configuration's checkpoint
+ * is refused with a `UserError`).
+ */
+export async function train(model: MethodModel, data: TrainData, opts: TrainOptions): Promise<TrainResult> {
+  const plan = opts.plan;
+  const totalEpochs = plan.stages.reduce((s, st) => s + st.epochs, 0);
+  const stepsPerEpoch = Math.min(data.stepsPerEpoch, opts.maxStepsPerEpoch ?? Infinity);
+  const totalSteps = totalEpochs * stepsPerEpoch;
+  const rootRng = new Rng(opts.seed).derive("train");
+  let curves: EpochPoint[] = [];
+  let start = 0;
+  let current = stageAt(plan, 0).stage;
+  let optimizer: Optimizer | null = null;
+
+  const ck = opts.checkpoint;
+  const meta = ck ? await readCheckpointMeta(ck.dir, ck.configHash) : null;
+  if (meta) {
+    start = meta.epoch + 1;
+    curves = ((meta.extra as { curves?: EpochPoint[] } | null)?.curves ?? []).slice();
+    current = stageAt(plan, Math.min(start, totalEpochs - 1)).stage;
+    optimizer = makeOptimizer(model, current);
+    await loadCheckpoint(ck!.dir, meta, model.root, meta.stage === current.name ? optimizer : null);
+  }
+  const resumedFrom = start;
+  let lastTaus: TrainResult["lastTaus"];
+  let trainedSeconds = 0;
+  let trainedEpochs = 0;
+
+  try {
+    for (let epoch = start; epoch < totalEpochs; epoch++) {
+      if (opts.stopAfterEpochs !== undefined && epoch >= opts.stopAfterEpochs) {
+        return { status: "stopped", curves, resumedFrom, lastTaus, secondsPerEpoch: perEpoch() };
+      }
+      const { stage, stageEpoch } = stageAt(plan, epoch);
+      if (!optimizer || stage.name !== current.name) {
+        optimizer?.dispose();
+        current = stage;
+        optimizer = makeOptimizer(model, stage);
+      }
+      if (stageEpoch === 0) model.beginStage?.(stage.name);
+      const schedule: LrSchedule = { ...stage.schedule, epochs: stage.epochs };
+      const epochRng = rootRng.derive(`epoch/${epoch}`);
+      const t0 = performance.now();
+      let lossSum = 0;
+      const partSums: Record<string, number> = {};
+      let steps = 0;
+      let lr = 0;
+      let tausNow: { pos: Float32Array[]; neg: Float32Array[] } | undefined;
+
+      for (const images of data.batches(epoch, epochRng.derive("order"))) {
+        if (steps >= stepsPerEpoch) {
+          images.dispose();
+          break;
+        }
+        const i = steps;
+        const stepRng = epochRng.derive(`step/${i}`);
+        const views = data.views(images, stepRng.derive("augment"));
+        images.dispose();
+        lr = lrAt(schedule, stageEpoch, i, stepsPerEpoch);
+        const info: StepInfo = {
+          stage: stage.name,
+          epoch,
+          stageProgress: (stageEpoch * stepsPerEpoch + i) / Math.max(1, stage.epochs * stepsPerEpoch),
+          step: epoch * stepsPerEpoch + i,
+          totalSteps,
+        };
+        const c = ctx(true);
+        let out: StepOutput | undefined;
+        const ts = performance.now();
+        let computed: { value: tf.Scalar; grads: Record<string, tf.Tensor | null> };
+        try {
+          computed = tf.variableGrads(() => {
+            out = model.forward(views, c, stepRng.derive("method"), info);
+            for (const p of Object.values(out.parts)) tf.keep(p);
+            if (out.taus) { for (const t of [...out.taus.pos, ...out.taus.neg]) tf.keep(t); }
+            return out.loss;
+          }, optimizer.variables());
+        } catch (e) {
+          discardUpdates(c);
+          throw e;
+        } finally {
+          views[0].dispose();
+          views[1].dispose();
+        }
+        const { value, grads } = computed;
+        const loss = readScalar(value);
+        value.dispose();
+        const parts: Record<string, number> = {};
+        for (const [k, p] of Object.entries(out!.parts)) parts[k] = readScalar(p);
+        const gradNorm = Number.isFinite(loss) ? clipGradNorm(grads, plan.clipNorm) : NaN;
+        const bad = !Number.isFinite(loss)
+          ? `loss is ${loss}`
+          : !Number.isFinite(gradNorm)
+          ? `gradient norm is ${gradNorm}`
+          : null;
+        if (bad) {
+          tf.dispose(Object.values(grads).filter((g): g is tf.Tensor => g != null));
+          discardUpdates(c);
+          disposeOutput(out);
+          const where = `epoch ${epoch + 1}, step ${i + 1}`;
+          const partText = Object.entries(parts).map(([k, v]) => `${k}=${v}`).join(", ");
+          return {
+            status: "failed",
+            error: `non-finite training: ${bad} at ${where}${
+              partText ? ` (${partText})` : ""
+            }; the run stopped`,
+            curves,
+            resumedFrom,
+            lastTaus,
+            secondsPerEpoch: perEpoch(),
+          };
+        }
+        optimizer.apply(grads, lr);
+        tf.dispose(Object.values(grads).filter((g): g is tf.Tensor => g != null));
+        applyUpdates(c);
+        model.afterStep(info);
+        let tauPos: number[] | undefined, tauNeg: number[] | undefined;
+        if (out!.taus) {
+          const pos = out!.taus.pos.map((t) => t.dataSync() as Float32Array);
+          const neg = out!.taus.neg.map((t) => t.dataSync() as Float32Array);
+          tausNow = { pos, neg };
+          tauPos = pos.map(mean);
+          tauNeg = neg.map(mean);
+        }
+        disposeOutput(out);
+        const seconds = (performance.now() - ts) / 1000;
+        lossSum += loss;
+        for (const [k, v] of Object.entries(parts)) partSums[k] = (partSums[k] ?? 0) + v;
+        steps++;
+        opts.onStep?.({
+          epoch,
+          step: i,
+          stage: stage.name,
+          loss,
+          parts,
+          lr,
+          gradNorm,
+          imagesPerSec: data.batchSize / Math.max(seconds, 1e-9),
+          tauPos,
+          tauNeg,
+        });
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      trainedSeconds += seconds;
+      trainedEpochs++;
+      const point: EpochPoint = {
+        epoch: epoch + 1,
+        loss: lossSum / Math.max(1, steps),
+        lr,
+        imagesPerSec: (steps * data.batchSize) / Math.max(seconds, 1e-9),
+      };
+      if (Object.keys(partSums).length > 0) {
+        point.parts = Object.fromEntries(
+          Object.entries(partSums).map(([k, v]) => [k, v / Math.max(1, steps)]),
+        );
+      }
+      if (tausNow) {
+        lastTaus = tausNow;
+        const tauMin = opts.tauMin ?? 0;
+        point.tauPos = tausNow.pos.map((a): TauStats => tauStats(a, tauMin));
+        point.tauNeg = tausNow.neg.map((a): TauStats => tauStats(a, tauMin));
+        point.collapsed = temperatureCollapsed([...tausNow.pos, ...tausNow.neg], tauMin);
+      }
+      await opts.onEpoch?.(point, model);
+      curves.push(point);
+      if (ck) {
+        await saveCheckpoint(ck.dir, {
+          configHash: ck.configHash,
+          epoch,
+          stage: stage.name,
+          root: model.root,
+          optimizer,
+          extra: { curves },
+        });
+      }
+    }
+    return { status: "done", curves, resumedFrom, lastTaus, secondsPerEpoch: perEpoch() };
+  } finally {
+    optimizer?.dispose();
+  }
+
+  function perEpoch(): number {
+    return trainedEpochs > 0 ? trainedSeconds / trainedEpochs : 0;
+  }
+}
+
+function mean(a: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return a.length ? s / a.length : NaN;
+}

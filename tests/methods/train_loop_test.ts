@@ -1,0 +1,116 @@
+/** The training loop's guards and records, on a toy method: NaN/Inf guard, τ statistics, collapse flag, hooks. */
+import * as tf from "@tensorflow/tfjs-core";
+import assert from "node:assert/strict";
+import { initBackend } from "../../core/backend.ts";
+import type { Rng } from "../../core/random.ts";
+import { Module } from "../../models/module.ts";
+import type { MethodModel, StepInfo, StepOutput } from "../../methods/method.ts";
+import { train, type TrainData, type TrainPlan } from "../../methods/train.ts";
+import { tauStats, temperatureCollapsed } from "../../methods/tau_stats.ts";
+
+await initBackend("cpu");
+
+class Weights extends Module {
+  readonly w: tf.Variable;
+  constructor() {
+    super();
+    this.w = this.param("w", tf.tensor1d([1, -1]));
+  }
+}
+
+/** A toy method: loss = Σ w² · mean(x); NaN from step `nanAt`; constant temperatures `tau`. */
+function toy(opts: { nanAt?: number; tau?: number }): MethodModel {
+  const root = new Weights();
+  return {
+    method: "toy",
+    variant: opts.tau ? "amcl" : "baseline",
+    root,
+    paramGroups: () => [{ name: "all", params: root.parameters() }],
+    forward(views: [tf.Tensor4D, tf.Tensor4D], _c, _rng: Rng, info: StepInfo): StepOutput {
+      let loss = tf.mul(tf.sum(tf.square(root.w)), tf.add(1, tf.mean(views[0]))) as tf.Scalar;
+      if (opts.nanAt !== undefined && info.step >= opts.nanAt) loss = tf.mul(loss, NaN) as tf.Scalar;
+      const taus = opts.tau === undefined ? undefined : {
+        pos: [tf.fill([4], opts.tau), tf.fill([4], opts.tau)],
+        neg: [tf.fill([16], opts.tau), tf.fill([16], opts.tau)],
+      };
+      return { loss, parts: { double: tf.mul(loss, 2) as tf.Scalar }, taus };
+    },
+    afterStep() {},
+    features: (x) => tf.reshape(x, [x.shape[0], -1]) as tf.Tensor2D,
+    headFeatures: (x) => tf.reshape(x, [x.shape[0], 1, -1]) as tf.Tensor3D,
+    paramCounts: () => ({ backbone: 2, heads: 0, phi: 0, total: 2 }),
+    dispose: () => root.dispose(),
+  };
+}
+
+const data: TrainData = {
+  stepsPerEpoch: 4,
+  batchSize: 2,
+  *batches() {
+    for (let i = 0; i < 4; i++) yield tf.zeros([2, 2, 2, 1]) as tf.Tensor4D;
+  },
+  views: (x) => [x.clone(), x.clone()],
+};
+
+const plan: TrainPlan = {
+  stages: [{
+    name: "main",
+    epochs: 3,
+    optimizer: { kind: "sgd", weightDecay: 0, momentum: 0 },
+    schedule: { base: 0.1, warmupEpochs: 0, granularity: "step" },
+  }],
+  clipNorm: 0,
+};
+
+Deno.test("NaN guard stops the run, says where, and leaves the weights of the last good step", async () => {
+  const model = toy({ nanAt: 6 });
+  const before = tf.memory().numTensors;
+  const res = await train(model, data, { plan, seed: 1 });
+  assert.equal(res.status, "failed");
+  assert.match(res.error!, /non-finite training: loss is NaN at epoch 2, step 3/);
+  assert.equal(res.curves.length, 1, "epoch 1 completed, epoch 2 did not");
+  const w = model.root.parameters()[0].variable.dataSync();
+  // 6 good SGD steps of w ← w − 0.1·2w (cosine schedule decays lr slightly): |w| < 1 and finite
+  assert.ok(Array.from(w).every((v) => Number.isFinite(v) && Math.abs(v) < 1));
+  assert.equal(tf.memory().numTensors, before, "nothing leaks on the failure path");
+  model.dispose();
+});
+
+Deno.test("per-epoch τ statistics, the collapse flag and the epoch hook", async () => {
+  const tauMin = 1e-5;
+  const collapsed = toy({ tau: tauMin * 1.005 });
+  const knn: number[] = [];
+  const res = await train(collapsed, data, {
+    plan,
+    seed: 1,
+    tauMin,
+    onEpoch: (p) => {
+      p.knnTop1 = p.epoch / 10;
+      knn.push(p.epoch);
+    },
+  });
+  assert.equal(res.status, "done");
+  assert.deepEqual(knn, [1, 2, 3]);
+  assert.deepEqual(res.curves.map((c) => c.knnTop1), [0.1, 0.2, 0.3]);
+  assert.ok(res.curves.every((c) => c.collapsed === true));
+  assert.equal(res.curves[0].tauPos!.length, 2);
+  assert.equal(res.curves[0].tauNeg![1].atMin, 1);
+  assert.ok(Math.abs(res.curves[0].parts!.double - 2 * res.curves[0].loss) < 1e-6);
+  collapsed.dispose();
+
+  const healthy = toy({ tau: 0.5 });
+  const res2 = await train(healthy, data, { plan, seed: 1, tauMin });
+  assert.ok(res2.curves.every((c) => c.collapsed === false));
+  assert.equal(res2.curves[2].tauPos![0].mean, 0.5);
+  healthy.dispose();
+});
+
+Deno.test("tauStats and temperatureCollapsed follow spec §8 (≥ 90% within 1% of tauMin)", () => {
+  const s = tauStats([0.1, 0.1, 0.3, 0.5], 0.1);
+  assert.equal(s.atMin, 0.5);
+  assert.ok(Math.abs(s.mean - 0.25) < 1e-12 && s.min === 0.1 && s.max === 0.5);
+  const low = new Array(9).fill(1.009e-5);
+  assert.equal(temperatureCollapsed([low, [1]], 1e-5), true);
+  assert.equal(temperatureCollapsed([low.slice(0, 8), [1, 1]], 1e-5), false);
+  assert.equal(temperatureCollapsed([[1.02e-5]], 1e-5), false);
+});
