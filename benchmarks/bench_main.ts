@@ -116,7 +116,8 @@ if (import.meta.main) {
       renderReport: async (out) => {
         try {
           const { renderReport } = await import("../reports/report.ts");
-          return (await renderReport(out)).index;
+          const { methodMetaFromRegistry } = await import("../reports/method_meta.ts");
+          return (await renderReport(out, { methods: methodMetaFromRegistry(listMethods()) })).index;
         } catch (e) {
           const err = explainPermission(e);
           if (err instanceof UserError) {

@@ -163,7 +163,7 @@ export function buildIndexHtml(input: PageInput): string {
     ["cpu", distinct(recs, (r) => r.env.cpu)],
     ["commit", distinct(recs, (r) => r.env.commit)],
     ["hostname", distinct(recs, (r) => r.env.hostname)],
-    ["seeds", distinct([...recs].sort((a, b) => a.config.seed - b.config.seed), (r) => r.config.seed)],
+    ["seed values", distinct([...recs].sort((a, b) => a.config.seed - b.config.seed), (r) => r.config.seed)],
     ["first cell started", recs.map((r) => r.env.startedAt).sort()[0] ?? "—"],
     ["last cell finished", recs.map((r) => r.env.finishedAt).sort().pop() ?? "—"],
   ];

@@ -9,7 +9,7 @@ import type { CellConfig, CellRecord } from "../benchmarks/record.ts";
 import { collapseNote } from "./collapse.ts";
 import { describe } from "./grouping.ts";
 
-/** "AMCL · tauMin=0.001 ⚠ collapsed 2/3" (fields = the preset's varying fields). */
+/** "AMCL ⚠ collapsed 2/3 · tauMin=0.001" (fields = the preset's varying fields). */
 export function seriesLabel(
   config: CellConfig,
   fields: ReadonlyArray<keyof CellConfig>,
@@ -18,7 +18,8 @@ export function seriesLabel(
   const variant = config.variant === "amcl" ? "AMCL" : "baseline";
   const rest = describe(config, fields.filter((f) => f !== "variant" && f !== "seed"));
   const mark = config.variant === "amcl" ? collapseNote(records) : "";
-  return [variant + (rest ? ` · ${rest}` : ""), mark].filter(Boolean).join(" ");
+  // The mark comes right after the variant, so a truncated legend label still shows it.
+  return [variant, mark].filter(Boolean).join(" ") + (rest ? ` · ${rest}` : "");
 }
 
 /** "1 head" / "3 heads". */

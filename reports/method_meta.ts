@@ -87,8 +87,6 @@ export interface LossInfoLike {
   /** Human title. */
   title: string;
   kind: "baseline" | "amcl";
-  /** Registry method names that use the loss. */
-  methods: readonly string[];
   /** Where the spec defines it (e.g. "amcl.md §5, paper Eq. 2.1"). */
   equation: string;
   latex: string;
@@ -96,24 +94,35 @@ export interface LossInfoLike {
   text: string;
 }
 
+/** The fields of a method registry row (`listMethods()` in methods/registry.ts) that reports use. */
+export interface MethodEntryLike {
+  /** Registry method name, e.g. "simclr". */
+  method: string;
+  variant: string;
+  /** Display name, e.g. "SimCLR". */
+  title: string;
+  /** The variant's loss with its formula. */
+  loss: LossInfoLike;
+}
+
 /**
- * Maps the losses registry's `LossInfo` list to one {@link MethodMeta} per method that has
- * both a baseline and an AMCL loss: the plain formula becomes `equation`, the spec
- * reference the description.
+ * Maps the method registry's rows (method × variant, from `listMethods()`) to one
+ * {@link MethodMeta} per method, in registry order: the baseline row's loss goes to T1, the
+ * AMCL row's to T2. The plain formula becomes `equation`; the spec reference and the loss's
+ * registry name the description. A method without both variants is left out.
  */
-export function methodMetaFromLossInfos(infos: readonly LossInfoLike[]): MethodMeta[] {
+export function methodMetaFromRegistry(rows: readonly MethodEntryLike[]): MethodMeta[] {
   const toMeta = (i: LossInfoLike): LossMeta => ({
     name: i.title,
     equation: i.text,
     latex: i.latex,
-    text: `${i.name}; defined in ${i.equation}`,
+    text: `${i.equation}; loss "${i.name}"`,
   });
-  const methods = [...new Set(infos.flatMap((i) => i.methods))];
   const out: MethodMeta[] = [];
-  for (const m of methods) {
-    const b = infos.find((i) => i.kind === "baseline" && i.methods.includes(m));
-    const a = infos.find((i) => i.kind === "amcl" && i.methods.includes(m));
-    if (b && a) out.push({ name: m, baseline: toMeta(b), amcl: toMeta(a) });
+  for (const method of [...new Set(rows.map((r) => r.method))]) {
+    const b = rows.find((r) => r.method === method && r.variant === "baseline");
+    const a = rows.find((r) => r.method === method && r.variant === "amcl");
+    if (b && a) out.push({ name: method, label: b.title, baseline: toMeta(b.loss), amcl: toMeta(a.loss) });
   }
   return out;
 }

@@ -19,7 +19,13 @@ export {
 export { runCompare } from "./compare_run.ts";
 export { buildArtefacts, type PresetArtefacts, type ReportArtefacts } from "./artefacts.ts";
 export type { Artefact, BuildContext } from "./context.ts";
-export { type LossInfoLike, type LossMeta, type MethodMeta, methodMetaFromLossInfos } from "./method_meta.ts";
+export {
+  type LossInfoLike,
+  type LossMeta,
+  type MethodEntryLike,
+  type MethodMeta,
+  methodMetaFromRegistry,
+} from "./method_meta.ts";
 export { type Figure, pngSize, renderSvg, svgToPng, type VlSpec } from "./render.ts";
 export { type Table, tableToCsv, tableToHtml, tableToMarkdown, tableToText } from "./table.ts";
 export { pairedTTest, studentTCdf, summarize } from "./stats.ts";

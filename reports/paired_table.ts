@@ -115,7 +115,7 @@ export function pairedTable(ctx: BuildContext, o: PairedTableOptions): Table | n
     columns,
     rows: rows.map((r) => r.row),
     notes: [
-      `${short(metrics[0])}: ${countLine(first)}`,
+      ...comps.map((c, j) => `${short(metrics[j])}: ${countLine(c)}`),
       ...(first.rows.some((r) => r.collapseA)
         ? [
           "⚠ collapsed k/n: k of n AMCL seeds ended with temperatures collapsed to tauMin (spec amcl.md §8).",

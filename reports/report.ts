@@ -9,6 +9,7 @@
 
 import { buildArtefacts } from "./artefacts.ts";
 import type { Artefact } from "./context.ts";
+import { escapeMarkdown } from "./escape.ts";
 import { buildIndexHtml, type PageFigure, type PageTable } from "./html.ts";
 import { loadRun, type RunData } from "./load.ts";
 import type { MethodMeta } from "./method_meta.ts";
@@ -70,7 +71,7 @@ export async function renderRun(run: RunData, opts: ReportOptions = {}): Promise
     else await Deno.writeFile(path, data);
     files.push(path);
   };
-  const md: string[] = [`# amcl-bench report\n`, `Results: ${run.outDir}\n`];
+  const md: string[] = [`# amcl-bench report\n`, `Results: ${escapeMarkdown(run.outDir)}\n`];
   for (const a of all) {
     let stem = slug(a.id);
     for (let i = 2; used.has(stem); i++) stem = `${slug(a.id)}_${i}`;
@@ -84,7 +85,11 @@ export async function renderRun(run: RunData, opts: ReportOptions = {}): Promise
       await write(f.svg, svg);
       await write(f.png, png.png);
       figures.set(a.id, { id: a.id, svg, files: f });
-      md.push(`### ${a.id}. ${a.title}\n\n${a.caption}\n\n![${a.id}](${f.png})\n`);
+      const notes = (a.notes ?? []).map((n) => `- ${escapeMarkdown(n)}\n`).join("");
+      md.push(
+        `### ${escapeMarkdown(`${a.id}. ${a.title}`)}\n\n${escapeMarkdown(a.caption)}\n\n` +
+          `![${escapeMarkdown(a.id)}](${encodeURI(f.png)})\n${notes ? `\n${notes}` : ""}`,
+      );
     } else {
       const f = { csv: `${stem}.csv`, md: `${stem}.md`, html: `${stem}.html` };
       await write(f.csv, tableToCsv(a));

@@ -7,8 +7,8 @@
 
 import { parseArgs } from "node:util";
 import { runCli, UserError } from "../core/errors.ts";
-import { lossInfos } from "../methods/losses/registry.ts";
-import { methodMetaFromLossInfos } from "./method_meta.ts";
+import { listMethods } from "../methods/registry.ts";
+import { methodMetaFromRegistry } from "./method_meta.ts";
 import { renderReport } from "./report.ts";
 
 const USAGE = "usage: deno task report --in OUT [--out REPORT_DIR] [--font-dir DIR]";
@@ -34,8 +34,8 @@ if (import.meta.main) {
       return 0;
     }
     if (!values.in) throw new UserError(`missing --in OUT (the run's results folder); ${USAGE}`);
-    // Formulas for T1/T2 come from the losses registry's metadata (no training code runs).
-    const methods = methodMetaFromLossInfos(lossInfos());
+    // T1/T2 come from the method registry, the single list of methods (no training code runs).
+    const methods = methodMetaFromRegistry(listMethods());
     const s = await renderReport(values.in, { methods, reportDir: values.out, fontDir: values["font-dir"] });
     console.log(
       `report: ${s.index} (${s.figures} figures, ${s.tables} tables from ${s.cells} cells; ` +

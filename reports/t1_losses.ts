@@ -19,8 +19,8 @@ export function buildT1(methods: readonly MethodMeta[]): Table {
       { key: "method", label: "method" },
       { key: "loss", label: "loss" },
       { key: "equation", label: "equation" },
-      { key: "latex", label: "LaTeX" },
-      { key: "text", label: "description" },
+      { key: "latex", label: "LaTeX", code: true },
+      { key: "text", label: "defined in" },
     ],
     rows: methods.map((m) => ({
       method: m.label ?? m.name,
@@ -29,6 +29,8 @@ export function buildT1(methods: readonly MethodMeta[]): Table {
       latex: m.baseline.latex,
       text: m.baseline.text,
     })),
-    notes: methods.length ? [] : ["No method metadata was given to the report (the registry's LossInfo)."],
+    notes: methods.length
+      ? []
+      : ["No method metadata was given to the report (the method registry's listMethods())."],
   };
 }

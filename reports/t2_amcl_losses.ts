@@ -22,8 +22,8 @@ export function buildT2(methods: readonly MethodMeta[]): Table {
       { key: "loss", label: "loss" },
       { key: "equation", label: "equation" },
       { key: "regulariser", label: "regulariser" },
-      { key: "latex", label: "LaTeX" },
-      { key: "text", label: "description" },
+      { key: "latex", label: "LaTeX", code: true },
+      { key: "text", label: "defined in" },
     ],
     rows: methods.map((m) => ({
       method: m.label ?? m.name,
@@ -33,7 +33,9 @@ export function buildT2(methods: readonly MethodMeta[]): Table {
       latex: m.amcl.latex,
       text: m.amcl.text,
     })),
-    notes: methods.length ? [] : ["No method metadata was given to the report (the registry's LossInfo)."],
+    notes: methods.length
+      ? []
+      : ["No method metadata was given to the report (the method registry's listMethods())."],
   };
 }
 

@@ -7,7 +7,7 @@
 
 import Papa from "papaparse";
 import { COLLAPSE_MARK } from "./collapse.ts";
-import { escapeHtml, escapeMarkdownCell } from "./escape.ts";
+import { escapeHtml, escapeMarkdown, escapeMarkdownCell, markdownCodeCell } from "./escape.ts";
 
 /** A table cell: raw value (numbers are written in full in CSV, rounded for display). */
 export type CellValue = string | number | boolean | null;
@@ -20,6 +20,8 @@ export interface Column {
   csvOnly?: boolean;
   /** Only in Markdown/HTML/text (e.g. the "mean ± std" text column). */
   displayOnly?: boolean;
+  /** Verbatim source (LaTeX): a code span in Markdown, `<code>` in HTML. */
+  code?: boolean;
 }
 
 /** A table of the report. */
@@ -68,14 +70,16 @@ export function tableToCsv(t: Table): string {
 /** The table as a GitHub-flavoured Markdown section (title, caption, table, notes). */
 export function tableToMarkdown(t: Table): string {
   const cols = displayColumns(t);
-  const lines = [`### ${escapeMarkdownCell(`${t.id}. ${t.title}`)}`, "", escapeMarkdownCell(t.caption), ""];
+  const lines = [`### ${escapeMarkdown(`${t.id}. ${t.title}`)}`, "", escapeMarkdown(t.caption), ""];
+  const cell = (c: Column, v: CellValue | undefined) => {
+    const text = displayValue(v);
+    return c.code && typeof v === "string" && v !== "" ? markdownCodeCell(text) : escapeMarkdownCell(text);
+  };
   lines.push(`| ${cols.map((c) => escapeMarkdownCell(c.label)).join(" | ")} |`);
   lines.push(`| ${cols.map(() => "---").join(" | ")} |`);
-  for (const r of t.rows) {
-    lines.push(`| ${cols.map((c) => escapeMarkdownCell(displayValue(r[c.key]))).join(" | ")} |`);
-  }
+  for (const r of t.rows) lines.push(`| ${cols.map((c) => cell(c, r[c.key])).join(" | ")} |`);
   if (t.rows.length === 0) lines.push(`| ${cols.map((_, i) => (i === 0 ? "(no rows)" : "")).join(" | ")} |`);
-  if (t.notes.length) lines.push("", ...t.notes.map((n) => `- ${escapeMarkdownCell(n)}`));
+  if (t.notes.length) lines.push("", ...t.notes.map((n) => `- ${escapeMarkdown(n)}`));
   return lines.join("\n") + "\n";
 }
 
@@ -95,9 +99,11 @@ export function tableToHtml(
   const body = t.rows.map((r) =>
     `<tr>${
       cols.map((c) => {
-        const custom = extraCell?.(c.key, r[c.key]);
-        const cls = typeof r[c.key] === "number" ? ' class="num"' : "";
-        return `<td${cls}>${custom ?? cellHtml(r[c.key])}</td>`;
+        const v = r[c.key];
+        const custom = extraCell?.(c.key, v) ??
+          (c.code && typeof v === "string" && v !== "" ? `<code>${escapeHtml(v)}</code>` : null);
+        const cls = typeof v === "number" ? ' class="num"' : "";
+        return `<td${cls}>${custom ?? cellHtml(v)}</td>`;
       }).join("")
     }</tr>`
   ).join("\n");

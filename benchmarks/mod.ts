@@ -1,0 +1,39 @@
+/**
+ * The benchmarks room: presets (data), grid expansion into cells with stable ids, the
+ * runner (workers, shards, resume), the results store, merge, cluster emitters, and the
+ * cell record type that reports read.
+ *
+ * @module
+ */
+export * from "./record.ts";
+export { type BenchOptions, defaultOut, runBench } from "./bench.ts";
+export {
+  loadPreset,
+  type Preset,
+  type PresetInput,
+  type PresetLayer,
+  parseOverrides,
+  parseSeeds,
+  readPresetFile,
+  validatePreset,
+} from "./preset.ts";
+export { BUILTIN_PRESETS, builtinPreset } from "./presets/mod.ts";
+export { type Cell, expandGrid } from "./grid.ts";
+export { planSweep, type Sweep, sweepManifest, type SweepRequest } from "./sweep.ts";
+export { canonicalJson, cellId } from "./cell_id.ts";
+export {
+  type Manifest,
+  openStore,
+  readManifest,
+  readRecord,
+  readRecords,
+  resultsCsv,
+  writeRecord,
+  writeResults,
+} from "./store.ts";
+export { type MergeSummary, mergeSweeps } from "./merge.ts";
+export { emit, EMIT_TARGETS, type EmitRequest, type EmitTarget } from "./emit.ts";
+export { type RunOptions, runCells, type RunSummary } from "./runner.ts";
+export { parseShard, type Shard, shardCells } from "./shard.ts";
+export { type CellContext, type CellExecutor, REAL_EXECUTOR } from "./executor.ts";
+export { SCALES, type Scale, SETTING_KEYS } from "./settings.ts";
