@@ -1,12 +1,18 @@
 /**
  * The real cell executor: dataset → augmentations → method (registry) → training loop with
- * per-epoch checkpoints in the cell's folder (exact resume) → evaluation (kNN monitor,
- * linear probe, label efficiency, temperature statistics, collapse indicators) → the
- * {@link CellRecord}, with the environment of the run.
+ * per-epoch checkpoints in the cell's folder (exact resume; the checkpoint stores the full
+ * configuration, so `deno task eval --checkpoint` can rebuild the model) → evaluation (kNN
+ * monitor, linear probe, label efficiency, similarity analysis, temperature histograms,
+ * collapse indicators) → the {@link CellRecord}, with the environment of the run.
+ *
+ * Training always drops the last partial batch (every step sees `batchSize` images; Barlow
+ * Twins AMCL needs it), so a training split smaller than one batch is a UserError.
  *
  * Extras read here (beyond the method's own): `trainSize`, `testSize` (use the first N of a
- * seeded shuffle of a split; the embedded set is generated at that size), `dropLast`
- * (default true), `knnK` (200), `knnT` (0.1), `lrGranularity` ("step" | "epoch").
+ * seeded shuffle of a split; the embedded set is generated at that size), `dropLast` (only
+ * `true` is accepted), `knnK` (200), `knnT` (0.1), `lrGranularity` ("step" | "epoch"),
+ * `simPairs` (pairs of the similarity analysis, default from the method's defaults; 0 skips
+ * it).
  *
  * @module
  */
@@ -15,11 +21,8 @@ import { UserError } from "../core/errors.ts";
 import { Rng } from "../core/random.ts";
 import { initBackend } from "../core/backend.ts";
 import { captureEnv } from "../core/env.ts";
-import { openDataset } from "../datasets/registry.ts";
 import { Augmenter } from "../datasets/augment.ts";
 import { BatchIterator } from "../datasets/batches.ts";
-import { subsetView } from "../datasets/subset.ts";
-import type { ImageSplit } from "../datasets/dataset.ts";
 import { buildMethod, trainPlanFor } from "../methods/registry.ts";
 import { backboneFamily } from "../methods/backbone.ts";
 import type { MethodModel } from "../methods/method.ts";
@@ -33,26 +36,16 @@ import {
   labelEfficiency,
   labelledSplit,
   linearProbe,
-  temperatureHistograms,
+  similarityAnalysis,
 } from "../eval/mod.ts";
 import type { CellExecutor } from "./executor.ts";
 import { type CellConfig, type CellRecord, RECORD_SCHEMA } from "./record.ts";
+import { openCellData } from "./cell_data.ts";
+import { temperatureEpochs, TemperatureHistograms } from "./tau_histograms.ts";
 
 function extraNum(c: CellConfig, key: string, fallback: number): number {
   const v = c.extra[key];
   return typeof v === "number" ? v : fallback;
-}
-
-function extraBool(c: CellConfig, key: string, fallback: boolean): boolean {
-  const v = c.extra[key];
-  return typeof v === "boolean" ? v : fallback;
-}
-
-/** The first `n` items of a seeded shuffle of `split` (the whole split when n ≥ its size). */
-function limit(split: ImageSplit, n: number, rng: Rng): ImageSplit {
-  if (!(n > 0) || n >= split.size) return split;
-  const order = rng.permutation(split.size).subarray(0, n);
-  return subsetView(split, Int32Array.from(order).sort(), `${split.name}[${n}]`);
 }
 
 function minClassCount(labels: Int32Array, classes: number): number {
@@ -106,17 +99,7 @@ export const executeCell: CellExecutor = async (config, ctx) => {
   const rng = new Rng(config.seed);
 
   // Data.
-  const trainSize = extraNum(config, "trainSize", 0);
-  const testSize = extraNum(config, "testSize", 0);
-  const dataDir = Deno.env.get("AMCL_DATA") || undefined;
-  const dataset = await openDataset(config.dataset, {
-    dataDir,
-    ...(config.dataset === "embedded" && trainSize > 0 && testSize > 0
-      ? { embeddedSizes: { train: trainSize, test: testSize } }
-      : {}),
-  });
-  const trainSplit = limit(await dataset.split("train"), trainSize, rng.derive("data/train"));
-  const testSplit = limit(await dataset.split("test"), testSize, rng.derive("data/test"));
+  const { source: dataset, train: trainSplit, test: testSplit } = await openCellData(config);
   const trainSet = labelledSplit(trainSplit, dataset.name, dataset.classes);
   const testSet = labelledSplit(testSplit, dataset.name, dataset.classes);
   if (config.labelsPerClass.length) {
@@ -129,9 +112,32 @@ export const executeCell: CellExecutor = async (config, ctx) => {
       );
     }
   }
+  if (config.extra.dropLast !== undefined && config.extra.dropLast !== true) {
+    throw new UserError(
+      `extra.dropLast = ${JSON.stringify(config.extra.dropLast)}: training always drops the last partial ` +
+        `batch (Barlow Twins AMCL needs full batches); remove the setting or set it to true`,
+    );
+  }
+  if (trainSplit.size < config.batchSize) {
+    throw new UserError(
+      `${dataset.name} has ${trainSplit.size} training images${
+        trainSplit.size < dataset.splits.train ? " (extra.trainSize)" : ""
+      }, fewer than one batch of ${config.batchSize}; lower batchSize or use more training images`,
+    );
+  }
+  const simPairs = config.extra.simPairs;
+  if (
+    simPairs !== undefined && !(typeof simPairs === "number" && Number.isInteger(simPairs) && simPairs >= 0)
+  ) {
+    throw new UserError(
+      `extra.simPairs = ${
+        JSON.stringify(simPairs)
+      }; expected an integer ≥ 0 (0 skips the similarity analysis)`,
+    );
+  }
   const augmenter = new Augmenter(config.augs, dataset);
   const norm = (x: tf.Tensor4D) => augmenter.normalise(x);
-  const dropLast = extraBool(config, "dropLast", true);
+  const dropLast = true;
   const stepsProbe = new BatchIterator(trainSplit, { batchSize: config.batchSize, dropLast, shuffle: false });
   const data: TrainData = {
     stepsPerEpoch: stepsProbe.batchesPerEpoch,
@@ -175,12 +181,18 @@ export const executeCell: CellExecutor = async (config, ctx) => {
       peak = Math.max(peak, Deno.memoryUsage().rss, tf.memory().numBytes);
     };
     const epochs = plan.stages.reduce((s, st) => s + st.epochs, 0);
+    const histograms = new TemperatureHistograms(
+      temperatureEpochs(epochs, config.knnEpochs),
+      { tauMin: config.tauMin, tauMax: config.tauMax },
+    );
     const result = await train(model, data, {
       plan,
       seed: config.seed,
       tauMin: config.variant === "amcl" ? config.tauMin : undefined,
-      checkpoint: { dir: ctx.cellDir, configHash: ctx.id },
+      checkpoint: { dir: ctx.cellDir, configHash: ctx.id, config, image },
+      callerState: histograms,
       onStep: (m) => {
+        if (m.taus) histograms.add(m.epoch + 1, m.taus);
         if (m.step % 5 === 0) sample();
         ctx.progress({
           epoch: m.epoch + 1,
@@ -267,13 +279,32 @@ export const executeCell: CellExecutor = async (config, ctx) => {
       ),
       env: envOf(),
     };
-    if (taus) {
-      record.temperatures = temperatureHistograms(
-        result.curves.length,
-        taus.pos.map((pos, h) => ({ pos, neg: taus.neg[h] })),
-        { tauMin: config.tauMin, tauMax: config.tauMax },
-      );
+    const temperatures = histograms.entries();
+    if (temperatures.length) record.temperatures = temperatures;
+    if (simPairs !== 0) {
+      const sm = model.similarityModel();
+      const sim = similarityAnalysis(testSet.x, (x, r) => augmenter.view(x, r), sm, {
+        pairs: simPairs as number | undefined,
+        seed: config.seed,
+      });
+      record.similarity = {
+        backbonePos: sim.backbonePos,
+        backboneNeg: sim.backboneNeg,
+        headPos: sim.headPos,
+        headNeg: sim.headNeg,
+        examples: sim.examples.map(({ a, b, positive, backbone, head }) => ({
+          a,
+          b,
+          positive,
+          backbone,
+          head,
+        })),
+        pairs: sim.pairs,
+        temperature: sm.temperatureNote,
+        summary: sim.summary,
+      };
     }
+    record.env = envOf();
     return record;
   } finally {
     model.dispose();

@@ -37,3 +37,12 @@ export { type RunOptions, runCells, type RunSummary } from "./runner.ts";
 export { parseShard, type Shard, shardCells } from "./shard.ts";
 export { type CellContext, type CellExecutor, REAL_EXECUTOR } from "./executor.ts";
 export { SCALES, type Scale, SETTING_KEYS } from "./settings.ts";
+export { type CellData, openCellData } from "./cell_data.ts";
+export {
+  checkDatasetFits,
+  checkpointEvalModel,
+  type CheckpointExpectation,
+  loadCheckpointModel,
+  type LoadedCheckpoint,
+} from "./checkpoint_model.ts";
+export { temperatureEpochs, TemperatureHistograms } from "./tau_histograms.ts";

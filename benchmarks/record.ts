@@ -136,7 +136,11 @@ export interface CellRecord {
     labelEfficiency?: Record<string, number>;
   };
   curves: EpochPoint[];
-  /** Temperature histograms per head at chosen epochs (AMCL; figure F9). */
+  /**
+   * Temperature histograms per head at chosen epochs (AMCL; figure F9): every τ of every step
+   * of the epoch, 40 log-spaced bins over [tauMin, tauMax] (so temperatures collapsed to
+   * tauMin show in the first bin).
+   */
   temperatures?: Array<{ epoch: number; head: number; kind: "pos" | "neg"; hist: Histogram }>;
   /** Similarity analysis (figures F1, F3). */
   similarity?: {
@@ -146,6 +150,19 @@ export interface CellRecord {
     headPos: Histogram[];
     headNeg: Histogram[];
     examples: Array<{ a: number; b: number; positive: boolean; backbone: number; head: number }>;
+    /** Positive pairs (and as many negative pairs) measured. */
+    pairs?: number;
+    /** Which temperature the head similarities are scaled by (learned φ, constant τ, unscaled). */
+    temperature?: string;
+    /** Means, for tables: backbone cosine, per-head sim/τ and per-head τ of each kind of pair. */
+    summary?: {
+      backbonePosMean: number;
+      backboneNegMean: number;
+      headPosMean: number[];
+      headNegMean: number[];
+      tauPosMean: number[];
+      tauNegMean: number[];
+    };
   };
   collapse?: CollapseInfo;
   cost: {

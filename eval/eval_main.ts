@@ -1,20 +1,44 @@
 /**
  * `deno task eval knn|linear|labels|similarity`: evaluates raw pixels (`--features pixels`,
- * the sanity baseline every SSL result should beat) or a checkpoint on a dataset and prints a
- * summary, or the JSON record with `--json`.
+ * the sanity baseline every SSL result should beat) or a cell's checkpoint folder
+ * (`--checkpoint OUT/cells/ID`, kept by `deno task bench --keep-checkpoints`) on a dataset and
+ * prints a summary, or the JSON record with `--json`.
+ *
+ * With `--checkpoint`, the model is rebuilt from the folder (benchmarks/checkpoint_model.ts:
+ * this CLI is the one eval file that reaches into benchmarks/methods; the protocols get an
+ * `EvalModel`). Unless given on the command line, the dataset (with the cell's train/test
+ * cut), seed, kNN k and t, probe epochs, labelled images per class, similarity pairs and
+ * augmentations are the cell's.
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { type BackendName, BACKENDS, initBackend } from "../core/backend.ts";
-import { check, runCli, UserError } from "../core/errors.ts";
+import { check, runCli } from "../core/errors.ts";
 import { openDataset } from "../datasets/registry.ts";
-import { EVAL_PROTOCOLS, type EvalProtocol, type EvalRecord, runEvaluation } from "./run_eval.ts";
+import type { Dataset } from "../datasets/dataset.ts";
+import {
+  EVAL_PROTOCOLS,
+  type EvalModel,
+  type EvalProtocol,
+  type EvalRecord,
+  runEvaluation,
+} from "./run_eval.ts";
+import {
+  checkpointEvalModel,
+  loadCheckpointModel,
+  type LoadedCheckpoint,
+} from "../benchmarks/checkpoint_model.ts";
+import { openCellData } from "../benchmarks/cell_data.ts";
 
 const USAGE =
-  `usage: deno task eval knn|linear|labels|similarity --dataset NAME (--features pixels | --checkpoint DIR)
-  [--json] [--k 200] [--t 0.1] [--epochs 100] [--seed 0] [--backend wasm] [--batch-norm]
-  [--per-class 10,20,50,100,200,500] [--pairs 500] [--augs default] [--tau 0.5] [--data-dir DIR]`;
+  `usage: deno task eval knn|linear|labels|similarity (--features pixels | --checkpoint OUT/cells/ID)
+  [--dataset NAME] [--json] [--k 200] [--t 0.1] [--epochs 100] [--seed 0] [--backend wasm] [--batch-norm]
+  [--per-class 10,20,50,100,200,500] [--pairs 500] [--augs default] [--tau 0.5] [--backbone NAME]
+  [--data-dir DIR]
+A checkpoint folder is a cell's OUT/cells/ID; the sweep keeps it after the cell finishes only with
+deno task bench --keep-checkpoints. With --checkpoint the defaults are the cell's (dataset and its
+train/test cut, seed, k, t, probe epochs, labels per class, pairs, augmentations).`;
 
 function int(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -53,25 +77,31 @@ function summary(r: EvalRecord): string {
   }
 }
 
+function extraNumber(loaded: LoadedCheckpoint | null, key: string): number | undefined {
+  const v = loaded?.config.extra[key];
+  return typeof v === "number" ? v : undefined;
+}
+
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     args: Deno.args,
     allowPositionals: true,
     options: {
-      dataset: { type: "string", default: "embedded" },
+      dataset: { type: "string" },
       features: { type: "string" },
       checkpoint: { type: "string" },
       json: { type: "boolean", default: false },
       k: { type: "string" },
       t: { type: "string" },
       epochs: { type: "string" },
-      seed: { type: "string", default: "0" },
+      seed: { type: "string" },
       backend: { type: "string", default: "wasm" },
       "batch-norm": { type: "boolean" },
       "per-class": { type: "string" },
       pairs: { type: "string" },
       augs: { type: "string" },
       tau: { type: "string" },
+      backbone: { type: "string" },
       "data-dir": { type: "string" },
       help: { type: "boolean", default: false },
     },
@@ -94,43 +124,60 @@ async function main(): Promise<number> {
   if (values.features !== undefined) {
     check(values.features === "pixels", `--features accepts only "pixels", got "${values.features}"`);
   }
-  if (values.checkpoint !== undefined) {
-    throw new UserError(
-      "checkpoint evaluation needs a loader that rebuilds a method's model from a checkpoint folder " +
-        "(methods/checkpoint.ts + the registry), which is not wired into eval yet; use --features pixels",
-    );
-  }
+  check(
+    values.backbone === undefined || values.checkpoint !== undefined,
+    "--backbone checks a checkpoint's backbone; use it with --checkpoint",
+  );
   check(
     (BACKENDS as readonly string[]).includes(values.backend!),
     `--backend must be one of ${BACKENDS.join(", ")}`,
   );
-  const seed = int("seed", values.seed)!;
-  check(seed >= 0, `--seed must be a non-negative integer, got ${seed}`);
-  const perClass = values["per-class"]?.split(",").map((s) => int("per-class", s.trim())!);
+  const seedArg = int("seed", values.seed);
+  check(seedArg === undefined || seedArg >= 0, `--seed must be a non-negative integer, got ${seedArg}`);
+  const perClassArg = values["per-class"]?.split(",").map((s) => int("per-class", s.trim())!);
 
   const info = await initBackend(values.backend as BackendName);
-  const dataset = await openDataset(values.dataset!, { dataDir: values["data-dir"] });
-  const tty = Deno.stdout.isTerminal();
-  const enc = new TextEncoder();
-  const record = await runEvaluation({
-    protocol: protocol as EvalProtocol,
-    dataset,
-    features: "pixels",
-    featuresName: "pixels",
-    backend: info.name,
-    seed,
-    k: int("k", values.k),
-    t: num("t", values.t),
-    epochs: int("epochs", values.epochs),
-    batchNorm: values["batch-norm"],
-    perClass,
-    pairs: int("pairs", values.pairs),
-    augs: values.augs,
-    tau: num("tau", values.tau),
-    progress: tty ? (line) => Deno.stdout.writeSync(enc.encode(`\r\x1b[K${line}`)) : undefined,
-  });
-  if (tty) Deno.stdout.writeSync(enc.encode("\r\x1b[K"));
-  console.log(values.json ? JSON.stringify(record) : summary(record));
+  let loaded: LoadedCheckpoint | null = null;
+  try {
+    let dataset: Dataset;
+    let features: "pixels" | EvalModel = "pixels";
+    if (values.checkpoint !== undefined) {
+      loaded = await loadCheckpointModel(values.checkpoint, { backbone: values.backbone });
+      const own = values.dataset === undefined || values.dataset === loaded.config.dataset;
+      dataset = own
+        ? (await openCellData(loaded.config, values["data-dir"])).view
+        : await openDataset(values.dataset!, { dataDir: values["data-dir"] });
+      features = checkpointEvalModel(loaded, dataset);
+    } else {
+      dataset = await openDataset(values.dataset ?? "embedded", { dataDir: values["data-dir"] });
+    }
+    const cell = loaded?.config;
+    const knnK = extraNumber(loaded, "knnK");
+    const tty = Deno.stdout.isTerminal();
+    const enc = new TextEncoder();
+    const record = await runEvaluation({
+      protocol: protocol as EvalProtocol,
+      dataset,
+      features,
+      featuresName: values.checkpoint ?? "pixels",
+      backend: info.name,
+      seed: seedArg ?? cell?.seed ?? 0,
+      // The cell's k (200 unless set), capped at the bank as the cell's monitor does.
+      k: int("k", values.k) ?? (cell ? Math.min(knnK ?? 200, dataset.splits.train) : undefined),
+      t: num("t", values.t) ?? extraNumber(loaded, "knnT"),
+      epochs: int("epochs", values.epochs) ?? (cell && cell.probeEpochs > 0 ? cell.probeEpochs : undefined),
+      batchNorm: values["batch-norm"],
+      perClass: perClassArg ?? (cell?.labelsPerClass.length ? cell.labelsPerClass : undefined),
+      pairs: int("pairs", values.pairs) ?? extraNumber(loaded, "simPairs"),
+      augs: values.augs ?? cell?.augs,
+      tau: num("tau", values.tau),
+      progress: tty ? (line) => Deno.stdout.writeSync(enc.encode(`\r\x1b[K${line}`)) : undefined,
+    });
+    if (tty) Deno.stdout.writeSync(enc.encode("\r\x1b[K"));
+    console.log(values.json ? JSON.stringify(record) : summary(record));
+  } finally {
+    loaded?.model.dispose();
+  }
   return 0;
 }
 

@@ -41,6 +41,7 @@ export {
 export {
   type AugmentFn,
   drawPairs,
+  type PairContext,
   type PairValues,
   phiTemperature,
   similarityAnalysis,

@@ -2,9 +2,9 @@
  * One evaluation run as the CLI (and the grid runner) asks for it: open the dataset, get the
  * features (raw pixels, or a model's), run one protocol, return a plain JSON record.
  *
- * Checkpoint evaluation needs a model rebuilt from a checkpoint folder; the caller passes it
- * as an {@link EvalModel} (methods' `MethodModel` has this shape). The CLI's `--checkpoint`
- * is not wired to a loader yet (see eval_main.ts).
+ * Checkpoint evaluation takes a model rebuilt from a checkpoint folder as an
+ * {@link EvalModel}; this file never imports methods: the CLI (eval_main.ts) rebuilds it
+ * with benchmarks/checkpoint_model.ts and passes it in.
  *
  * @module
  */

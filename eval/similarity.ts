@@ -22,10 +22,21 @@ import { histogram } from "./temperature_stats.ts";
 export type AugmentFn = (images: tf.Tensor4D, rng: Rng) => tf.Tensor4D;
 
 /**
- * A temperature function: τ per pair, [N], of head `head`'s L2-normalised features `a` and `b`
- * ([N, d'] each, row i pairs with row i).
+ * The pair a {@link TemperatureFn} scores: positive (two views of one image) or negative, and
+ * the L2-normalised features of every head ([N, d'] each, head 0 first), for temperatures
+ * that depend on the kind of pair or come from another head (temperature ablations).
  */
-export type TemperatureFn = (head: number, a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor1D;
+export interface PairContext {
+  kind: "pos" | "neg";
+  a: tf.Tensor2D[];
+  b: tf.Tensor2D[];
+}
+
+/**
+ * A temperature function: τ per pair, [N], of head `head`'s L2-normalised features `a` and `b`
+ * ([N, d'] each, row i pairs with row i). The analysis also passes the {@link PairContext}.
+ */
+export type TemperatureFn = (head: number, a: tf.Tensor2D, b: tf.Tensor2D, pair?: PairContext) => tf.Tensor1D;
 
 /**
  * The model seen by the analysis (eval mode: no gradients, no BatchNorm updates). The shape
@@ -175,8 +186,8 @@ export function similarityAnalysis(
   const t0 = performance.now();
   const { pos, negA, negB } = drawPairs(images.n, pairs, seed);
   const root = new Rng(seed);
-  const positives = measure(images, pos, pos, augment, model, root.derive("similarity/pos"), batch);
-  const negatives = measure(images, negA, negB, augment, model, root.derive("similarity/neg"), batch);
+  const positives = measure(images, pos, pos, augment, model, root.derive("similarity/pos"), batch, "pos");
+  const negatives = measure(images, negA, negB, augment, model, root.derive("similarity/neg"), batch, "neg");
 
   const heads = positives.headScaled.length;
   const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / Math.max(1, v.length);
@@ -221,6 +232,7 @@ function measure(
   model: SimilarityModel,
   rng: Rng,
   batch: number,
+  kind: PairContext["kind"],
 ): PairValues {
   const viewA = rng.derive("view-a");
   const viewB = rng.derive("view-b");
@@ -235,13 +247,13 @@ function measure(
       const backbone = tf.sum(tf.mul(l2rows(model.features(xa)), l2rows(model.features(xb))), 1).dataSync();
       const ha = model.headFeatures ? tf.unstack(model.headFeatures(xa), 1) as tf.Tensor2D[] : [];
       const hb = model.headFeatures ? tf.unstack(model.headFeatures(xb), 1) as tf.Tensor2D[] : [];
-      const perHead = ha.map((headA, h) => {
-        const za = l2rows(headA);
-        const zb = l2rows(hb[h]);
+      const pair: PairContext = { kind, a: ha.map(l2rows), b: hb.map(l2rows) };
+      const perHead = pair.a.map((za, h) => {
+        const zb = pair.b[h];
         const cos = tf.sum(tf.mul(za, zb), 1);
         const tau = typeof model.temperature === "number"
           ? tf.fill([e - s], model.temperature)
-          : model.temperature(h, za, zb);
+          : model.temperature(h, za, zb, pair);
         return { cos: cos.dataSync(), tau: tau.dataSync(), scaled: tf.div(cos, tau).dataSync() };
       });
       return { backbone, perHead };

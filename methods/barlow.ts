@@ -29,6 +29,7 @@ import { AMCL_BARLOW_INFO, amclBarlow } from "./losses/amcl_barlow.ts";
 
 class BarlowModel extends MethodBase {
   readonly phi: TemperatureMlp | null;
+  protected override readonly phiOverBatch = true;
 
   constructor(readonly cell: CellConfig, image: ImageSpec, rng: Rng) {
     const backbone = buildBackbone(rng.derive("backbone"), {

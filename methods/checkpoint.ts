@@ -1,9 +1,11 @@
 /**
  * Per-epoch checkpoints: a method's full state (parameters and buffers: momentum encoder,
  * queue, BatchNorm statistics), the optimiser state, the epoch reached and the hash of the
- * configuration that wrote it, in `DIR/checkpoint.json` + `DIR/epoch-NNNN.bin`. The JSON is
- * renamed into place last, so a run killed while writing leaves the previous checkpoint.
- * Loading refuses a checkpoint written by another configuration.
+ * configuration that wrote it (and, when the caller gives them, the full configuration and
+ * the input image shape, so the model can be rebuilt from the folder alone), in
+ * `DIR/checkpoint.json` + `DIR/epoch-NNNN.bin`. The JSON is renamed into place last, so a
+ * run killed while writing leaves the previous checkpoint. Resuming refuses a checkpoint
+ * written by another configuration.
  *
  * @module
  */
@@ -11,6 +13,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { UserError } from "../core/errors.ts";
 import type { Module } from "../models/module.ts";
 import type { Optimizer, OptimizerState } from "./optim.ts";
+import type { ImageSpec } from "./backbone.ts";
 
 /** Checkpoint format version. */
 export const CHECKPOINT_FORMAT = 1;
@@ -37,6 +40,10 @@ export interface CheckpointMeta {
   tensors: TensorEntry[];
   /** Caller data (e.g. the epoch curve so far), JSON. */
   extra: unknown;
+  /** The full configuration whose hash is `configHash` (absent in older checkpoints). */
+  config?: unknown;
+  /** The input images the model was built for (absent in older checkpoints). */
+  image?: ImageSpec;
 }
 
 /** A stable hash (SHA-256, hex, 16 chars) of any JSON-able configuration. */
@@ -68,6 +75,8 @@ export async function saveCheckpoint(
     root: Module;
     optimizer: Optimizer;
     extra?: unknown;
+    config?: unknown;
+    image?: ImageSpec;
   },
 ): Promise<void> {
   await Deno.mkdir(dir, { recursive: true });
@@ -110,6 +119,8 @@ export async function saveCheckpoint(
     bytes: offset,
     tensors: entries,
     extra: opts.extra ?? null,
+    ...(opts.config !== undefined ? { config: opts.config } : {}),
+    ...(opts.image !== undefined ? { image: opts.image } : {}),
   };
   await Deno.writeFile(`${dir}/${bin}.tmp`, all);
   await Deno.rename(`${dir}/${bin}.tmp`, `${dir}/${bin}`);
@@ -120,8 +131,11 @@ export async function saveCheckpoint(
   }
 }
 
-/** Reads `dir/checkpoint.json` (null when there is none). Refuses another configuration's. */
-export async function readCheckpointMeta(dir: string, configHash: string): Promise<CheckpointMeta | null> {
+/**
+ * Reads `dir/checkpoint.json` whatever configuration wrote it (null when there is none);
+ * refuses another format or a file that is not JSON.
+ */
+export async function readCheckpointFile(dir: string): Promise<CheckpointMeta | null> {
   let text: string;
   try {
     text = await Deno.readTextFile(`${dir}/checkpoint.json`);
@@ -129,12 +143,24 @@ export async function readCheckpointMeta(dir: string, configHash: string): Promi
     if (e instanceof Deno.errors.NotFound) return null;
     throw e;
   }
-  const meta = JSON.parse(text) as CheckpointMeta;
-  if (meta.format !== CHECKPOINT_FORMAT) {
+  let meta: CheckpointMeta;
+  try {
+    meta = JSON.parse(text) as CheckpointMeta;
+  } catch {
+    throw new UserError(`${dir}/checkpoint.json is not valid JSON; the checkpoint is damaged, delete it`);
+  }
+  if (meta?.format !== CHECKPOINT_FORMAT) {
     throw new UserError(
-      `checkpoint in ${dir} has format ${meta.format}, expected ${CHECKPOINT_FORMAT}; delete it`,
+      `checkpoint in ${dir} has format ${meta?.format}, expected ${CHECKPOINT_FORMAT}; delete it`,
     );
   }
+  return meta;
+}
+
+/** Reads `dir/checkpoint.json` (null when there is none). Refuses another configuration's. */
+export async function readCheckpointMeta(dir: string, configHash: string): Promise<CheckpointMeta | null> {
+  const meta = await readCheckpointFile(dir);
+  if (meta === null) return null;
   if (meta.configHash !== configHash) {
     throw new UserError(
       `checkpoint in ${dir} was written by another configuration (hash ${meta.configHash}, this run ${configHash}); ` +

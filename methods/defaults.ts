@@ -12,6 +12,15 @@ import { extraNumber, extraString } from "./method_def.ts";
 import type { TrainPlan } from "./train.ts";
 import type { OptimizerKind } from "./optim.ts";
 
+/**
+ * Positive (and as many negative) validation pairs of the similarity analysis every cell runs
+ * (figures F1, F3; `extra.simPairs`): the paper's 500, fewer at cpu scale to keep the
+ * analysis cheap next to training.
+ */
+export function simPairs(scale: Scale): number {
+  return scale === "paper" ? 500 : 200;
+}
+
 /** Paper/cpu defaults of a ResNet method, with the method's own values on top. */
 export function resnetDefaults(
   scale: Scale,
@@ -40,7 +49,7 @@ export function resnetDefaults(
     negReg: "code",
     beta: own.beta,
     lr: own.lr,
-    extra: { clipNorm: 1, phiHidden: 128, weightDecay: 5e-4, ...own.extra },
+    extra: { clipNorm: 1, phiHidden: 128, weightDecay: 5e-4, simPairs: simPairs(scale), ...own.extra },
   };
 }
 
@@ -94,6 +103,7 @@ export function vitDefaults(
     lr: own.lr,
     extra: {
       phiHidden: 128,
+      simPairs: simPairs(scale),
       // cpu scale: ViT-tiny (width 192, 3 heads, patch 4 at 32 px) with 4 of its 12 blocks, and a
       // 128 × 2 decoder; the full depth at batch ≥ 64 exceeds the wasm backend's memory.
       ...(paper ? {} : { vitDepth: 4, decoderDim: 128, decoderDepth: 2, decoderHeads: 4 }),

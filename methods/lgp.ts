@@ -10,11 +10,11 @@
  *    patch embedding is frozen; the lower 2/3 of the blocks (and the class token) learn at
  *    `lowerLrMult` (0.1) × the rate of the top 1/3. AdamW wd 0.1.
  *
- * Contrastive term (our reading): the suite's InfoNCE, symmetrised over the two views —
- * `2τ·(InfoNCE(q1, k2) + InfoNCE(q2, k1))`, τ = 0.2, q the online predictions, k the momentum
- * projections (no gradient), in-batch negatives (the losses' two-view InfoNCE also counts
- * the other view's in-batch vectors as negatives, which MoCo v3's q-vs-k cross-entropy does
- * not). AMCL: Eq. 2.4 (`amclInfonce`) in place of each InfoNCE, C heads, shared φ.
+ * Contrastive term: MoCo v3's loss (`mocov3`, spec methods.md) `2τ·CE(q·kᵀ/τ, diagonal)`,
+ * symmetrised `ctr(q1, k2) + ctr(q2, k1)`, τ = 0.2, q the online predictions, k the momentum
+ * projections (no gradient), the in-batch keys as negatives. AMCL: Eq. 2.4 on those keys
+ * (`amclMocov3`: every key of the batch a top-κ candidate, the positive included), C heads,
+ * shared φ.
  *
  * Extras: `maeEpochs`, `maeLr`, `maeMaskRatio` (0.75), `lowerLrMult` (0.1), `momentum`
  * (0.99 start), `projDim` (256), `projHidden` (4096), `predHidden` (4096), decoder sizes,
@@ -22,7 +22,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
+import type * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "../core/random.ts";
 import { check } from "../core/errors.ts";
 import type { CellConfig } from "../benchmarks/record.ts";
@@ -35,8 +35,8 @@ import { MaeDecoder, maeDecoderConfig } from "../models/mae_decoder.ts";
 import { randomMasks } from "../models/masking.ts";
 import { patchify } from "../models/patches.ts";
 import { type Backbone, backboneForward, buildBackbone, type ImageSpec } from "./backbone.ts";
-import { buildPhi, MethodBase, perHead, type Projector, stepTaus } from "./method_base.ts";
-import type { StepInfo, StepOutput, StepTaus } from "./method.ts";
+import { buildPhi, MethodBase, type Projector, stepTaus } from "./method_base.ts";
+import type { StepInfo, StepOutput } from "./method.ts";
 import type { ParamGroup } from "./optim.ts";
 import { extraNumber, type MethodDef } from "./method_def.ts";
 import { vitDefaults } from "./defaults.ts";
@@ -44,8 +44,8 @@ import { contrastOptions } from "./amcl_settings.ts";
 import { maskedPatchMse, normalizePatches } from "./patch_loss.ts";
 import { emaUpdate } from "./ema.ts";
 import { momentumAt } from "./schedule.ts";
-import { infonce, INFONCE_INFO } from "./losses/infonce.ts";
-import { AMCL_INFONCE_INFO, amclInfonce } from "./losses/amcl_infonce.ts";
+import { mocov3, MOCOV3_INFO } from "./losses/mocov3.ts";
+import { AMCL_MOCOV3_INFO, amclMocov3 } from "./losses/amcl_mocov3.ts";
 import { withoutGradient } from "./losses/stop_gradient.ts";
 
 /** The two stages of LGP. */
@@ -166,29 +166,15 @@ class LgpModel extends MethodBase {
   }
 
   #moco(views: [tf.Tensor4D, tf.Tensor4D], c: Ctx): StepOutput {
-    const q1 = perHead(this.predictor, this.projector.forward(this.encode(views[0], c), c), c);
-    const q2 = perHead(this.predictor, this.projector.forward(this.encode(views[1], c), c), c);
+    const q1 = this.predictor.forward(this.projector.forward(this.encode(views[0], c), c), c);
+    const q2 = this.predictor.forward(this.projector.forward(this.encode(views[1], c), c), c);
     const k1 = this.#keys(views[0], c);
     const k2 = this.#keys(views[1], c);
     const cell = this.cell;
-    if (this.phi) {
-      const a = amclInfonce(q1, k2, this.phi.tensors(), contrastOptions(cell));
-      const b = amclInfonce(q2, k1, this.phi.tensors(), contrastOptions(cell));
-      const ta = stepTaus(a)!, tb = stepTaus(b)!;
-      const taus: StepTaus = {
-        pos: ta.pos.map((t, i) => tf.keep(tf.concat([t, tb.pos[i]]))),
-        neg: ta.neg.map((t, i) => tf.keep(tf.concat([t, tb.neg[i]]))),
-      };
-      tf.dispose([...ta.pos, ...ta.neg, ...tb.pos, ...tb.neg]);
-      const loss = tf.add(a.loss, b.loss) as tf.Scalar;
-      return { loss, parts: { contrast: loss.clone() }, taus };
-    }
-    const opts = { heads: cell.heads, temperature: cell.tau };
-    const loss = tf.mul(
-      tf.add(infonce(q1, k2, opts).loss, infonce(q2, k1, opts).loss),
-      2 * cell.tau,
-    ) as tf.Scalar;
-    return { loss, parts: { contrast: loss.clone() } };
+    const out = this.phi
+      ? amclMocov3(q1, q2, k1, k2, this.phi.tensors(), contrastOptions(cell))
+      : mocov3(q1, q2, k1, k2, { heads: cell.heads, temperature: cell.tau });
+    return { loss: out.loss, parts: { contrast: out.loss.clone() }, taus: stepTaus(out) };
   }
 
   /** Momentum update (cosine 0.99 → 1 over the stage) after each MoCo step. */
@@ -206,7 +192,7 @@ export const LGP: MethodDef = {
   title: "LGP",
   summary: "layer-grafted pre-training: MAE stage, then MoCo v3 from it with smaller lower-layer lr",
   families: ["vit"],
-  loss: { baseline: INFONCE_INFO, amcl: AMCL_INFONCE_INFO },
+  loss: { baseline: MOCOV3_INFO, amcl: AMCL_MOCOV3_INFO },
   defaults: (scale, variant) => {
     const paper = scale === "paper";
     const batch = paper ? 4096 : 64;

@@ -3,7 +3,8 @@
  * {@link MethodModel} — one root {@link Module} holding every parameter and buffer (the
  * momentum encoder and the MoCo queue included, so a checkpoint is the root's state), the
  * parameter groups the optimiser trains, a training forward pass returning the loss and
- * its parts, an after-step hook (EMA, enqueue) and eval-mode feature functions.
+ * its parts, an after-step hook (EMA, enqueue), eval-mode feature functions and what the
+ * similarity analysis needs ({@link MethodSimilarity}).
  *
  * @module
  */
@@ -42,6 +43,44 @@ export interface StepInfo {
   totalSteps: number;
 }
 
+/**
+ * The pair being scored by a {@link PairTemperatureFn}: whether it is a positive pair (two
+ * views of one image) or a negative pair, and the L2-normalised features of every head
+ * ([N, d'] each; head 0 first), for temperatures taken from another head (tauMode "head1").
+ * Structurally the same as eval/similarity.ts `PairContext`.
+ */
+export interface PairContext {
+  kind: "pos" | "neg";
+  a: tf.Tensor2D[];
+  b: tf.Tensor2D[];
+}
+
+/**
+ * τ per pair [N] for head `head`'s L2-normalised features `a`, `b` ([N, d'], row i pairs with
+ * row i). Without `pair`, both sides are taken as adaptive and from `head` itself.
+ */
+export type PairTemperatureFn = (
+  head: number,
+  a: tf.Tensor2D,
+  b: tf.Tensor2D,
+  pair?: PairContext,
+) => tf.Tensor1D;
+
+/**
+ * What the similarity analysis (figures F1, F3) needs from a model, in eval mode without
+ * gradients; it fits eval/similarity.ts `SimilarityModel`.
+ */
+export interface MethodSimilarity {
+  /** Backbone features [B, F] (normalised input images). */
+  features(x: tf.Tensor4D): tf.Tensor2D;
+  /** Head features [B, C, D]. */
+  headFeatures(x: tf.Tensor4D): tf.Tensor3D;
+  /** The learned τ(a, b) (AMCL, honouring the cell's tauMode) or the constant τ (baselines). */
+  temperature: PairTemperatureFn | number;
+  /** One line saying which temperature the scaled similarities use (for the record). */
+  temperatureNote: string;
+}
+
 /** A built, trainable method. */
 export interface MethodModel {
   /** Registry name and variant. */
@@ -71,6 +110,8 @@ export interface MethodModel {
   features(x: tf.Tensor4D): tf.Tensor2D;
   /** Eval-mode head features [B, C, D] (similarity, collapse indicators). */
   headFeatures(x: tf.Tensor4D): tf.Tensor3D;
+  /** The model as the similarity analysis sees it (eval mode; temperatures of the cell). */
+  similarityModel(): MethodSimilarity;
   /** Parameter counts for the record. */
   paramCounts(): { backbone: number; heads: number; phi: number; total: number };
   /** Frees every tensor the model owns. */

@@ -18,7 +18,14 @@ export {
   validateCell,
 } from "./registry.ts";
 export { type MethodDef, type MethodDefaults, type Scale, type Variant, VARIANTS } from "./method_def.ts";
-export type { MethodModel, StepInfo, StepOutput, StepTaus } from "./method.ts";
+export type {
+  MethodModel,
+  MethodSimilarity,
+  PairTemperatureFn,
+  StepInfo,
+  StepOutput,
+  StepTaus,
+} from "./method.ts";
 export { SIMCLR } from "./simclr.ts";
 export { MOCO } from "./moco.ts";
 export { SIMSIAM } from "./simsiam.ts";
@@ -57,6 +64,7 @@ export {
   type CheckpointMeta,
   configHash,
   loadCheckpoint,
+  readCheckpointFile,
   readCheckpointMeta,
   saveCheckpoint,
 } from "./checkpoint.ts";

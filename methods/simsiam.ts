@@ -16,7 +16,7 @@ import { type Mlp, simsiamPredictor, simsiamProjector } from "../models/mlp.ts";
 import { type MultiHead, multiMlp } from "../models/multihead.ts";
 import type { TemperatureMlp } from "../models/temperature.ts";
 import { buildBackbone, type ImageSpec } from "./backbone.ts";
-import { buildPhi, MethodBase, perHead, stepTaus } from "./method_base.ts";
+import { buildPhi, MethodBase, stepTaus } from "./method_base.ts";
 import type { StepOutput } from "./method.ts";
 import { extraNumber, type MethodDef } from "./method_def.ts";
 import { resnetDefaults, sgdPlan } from "./defaults.ts";
@@ -55,8 +55,8 @@ class SimsiamModel extends MethodBase {
   forward(views: [tf.Tensor4D, tf.Tensor4D], c: Ctx): StepOutput {
     const z1 = this.projector.forward(this.encode(views[0], c), c);
     const z2 = this.projector.forward(this.encode(views[1], c), c);
-    const p1 = perHead(this.predictor, z1, c);
-    const p2 = perHead(this.predictor, z2, c);
+    const p1 = this.predictor.forward(z1, c);
+    const p2 = this.predictor.forward(z2, c);
     const t1 = stopGradient(z1);
     const t2 = stopGradient(z2);
     const out = this.phi

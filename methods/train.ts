@@ -22,6 +22,7 @@ import { clipGradNorm, Optimizer, type OptimizerConfig } from "./optim.ts";
 import { lrAt, type LrSchedule } from "./schedule.ts";
 import { loadCheckpoint, readCheckpointMeta, saveCheckpoint } from "./checkpoint.ts";
 import { tauStats, temperatureCollapsed } from "./tau_stats.ts";
+import type { ImageSpec } from "./backbone.ts";
 
 /** The training images, as the loop sees them. */
 export interface TrainData {
@@ -63,6 +64,8 @@ export interface StepMetrics {
   /** Mean τ⁺ / τ⁻ per head (AMCL). */
   tauPos?: number[];
   tauNeg?: number[];
+  /** This step's temperatures per head (AMCL): the values already read for the means (no extra cost). */
+  taus?: { pos: Float32Array[]; neg: Float32Array[] };
 }
 
 /** Options of {@link train}. */
@@ -72,8 +75,12 @@ export interface TrainOptions {
   seed: number;
   /** AMCL: tauMin, for the τ statistics and the collapse flag. */
   tauMin?: number;
-  /** Per-epoch checkpoints in `dir`, tagged with the configuration's hash. */
-  checkpoint?: { dir: string; configHash: string };
+  /**
+   * Per-epoch checkpoints in `dir`, tagged with the configuration's hash; `config` (the full
+   * resolved configuration) and `image` (the input images the model was built for) are
+   * stored with them so a checkpoint can be rebuilt and evaluated on its own.
+   */
+  checkpoint?: { dir: string; configHash: string; config?: unknown; image?: ImageSpec };
   /** After each epoch, before its checkpoint; may fill `point.knnTop1`. */
   onEpoch?: (point: EpochPoint, model: MethodModel) => void | Promise<void>;
   /** After each step. */
@@ -82,6 +89,11 @@ export interface TrainOptions {
   stopAfterEpochs?: number;
   /** At most this many steps per epoch (tests). */
   maxStepsPerEpoch?: number;
+  /**
+   * The caller's own per-epoch state (e.g. histograms built in `onStep`), saved with each
+   * checkpoint (`save`, JSON) and handed back on resume (`load`), so it survives a kill.
+   */
+  callerState?: { save(): unknown; load(saved: unknown): void };
 }
 
 /** The outcome of {@link train}. */
@@ -149,7 +161,9 @@ export async function train(model: MethodModel, data: TrainData, opts: TrainOpti
   const meta = ck ? await readCheckpointMeta(ck.dir, ck.configHash) : null;
   if (meta) {
     start = meta.epoch + 1;
-    curves = ((meta.extra as { curves?: EpochPoint[] } | null)?.curves ?? []).slice();
+    const saved = meta.extra as { curves?: EpochPoint[]; caller?: unknown } | null;
+    curves = (saved?.curves ?? []).slice();
+    if (saved?.caller !== undefined) opts.callerState?.load(saved.caller);
     current = stageAt(plan, Math.min(start, totalEpochs - 1)).stage;
     optimizer = makeOptimizer(model, current);
     await loadCheckpoint(ck!.dir, meta, model.root, meta.stage === current.name ? optimizer : null);
@@ -248,10 +262,11 @@ export async function train(model: MethodModel, data: TrainData, opts: TrainOpti
         applyUpdates(c);
         model.afterStep(info);
         let tauPos: number[] | undefined, tauNeg: number[] | undefined;
+        let taus: StepMetrics["taus"];
         if (out!.taus) {
           const pos = out!.taus.pos.map((t) => t.dataSync() as Float32Array);
           const neg = out!.taus.neg.map((t) => t.dataSync() as Float32Array);
-          tausNow = { pos, neg };
+          tausNow = taus = { pos, neg };
           tauPos = pos.map(mean);
           tauNeg = neg.map(mean);
         }
@@ -271,6 +286,7 @@ export async function train(model: MethodModel, data: TrainData, opts: TrainOpti
           imagesPerSec: data.batchSize / Math.max(seconds, 1e-9),
           tauPos,
           tauNeg,
+          taus,
         });
       }
       const seconds = (performance.now() - t0) / 1000;
@@ -303,7 +319,9 @@ export async function train(model: MethodModel, data: TrainData, opts: TrainOpti
           stage: stage.name,
           root: model.root,
           optimizer,
-          extra: { curves },
+          extra: opts.callerState ? { curves, caller: opts.callerState.save() } : { curves },
+          config: ck.config,
+          image: ck.image,
         });
       }
     }

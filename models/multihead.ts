@@ -33,7 +33,8 @@ export class MultiHead<H extends Head = Head> extends Module {
 
   /**
    * Runs every head. `x` is either shared by all heads, [N, in], or per head, [N, C, in]
-   * (head c reads `x[:, c, :]`, e.g. a predictor applied to a multi-head projection).
+   * (head c reads `x[:, c, :]`, e.g. a predictor applied to a multi-head projection; the
+   * gradient reaches only the slices whose heads the loss uses).
    * Returns [N, C, D].
    */
   forward(x: tf.Tensor2D | tf.Tensor3D, ctx: Ctx): tf.Tensor3D {
@@ -44,11 +45,22 @@ export class MultiHead<H extends Head = Head> extends Module {
       );
     }
     return tf.tidy(() => {
-      const parts = x.rank === 3 ? tf.unstack(x, 1) as tf.Tensor2D[] : null;
-      const outs = this.heads.map((h, c) => h.forward(parts ? parts[c] : x as tf.Tensor2D, ctx));
-      return tf.stack(outs, 1) as tf.Tensor3D;
+      const outs = this.heads.map((h, c) =>
+        h.forward(x.rank === 3 ? headSlice(x as tf.Tensor3D, c) : x as tf.Tensor2D, ctx)
+      );
+      return (outs.length === 1 ? tf.expandDims(outs[0], 1) : tf.stack(outs, 1)) as tf.Tensor3D;
     });
   }
+}
+
+/**
+ * `x[:, c, :]` of x [N, C, in] as [N, in]. A Slice (whose gradient is a Pad) rather than
+ * tfjs' Unpack: Unpack's gradient in tfjs 4.22 fails when one of its outputs receives no
+ * gradient (a loss that reads only some heads).
+ */
+function headSlice(x: tf.Tensor3D, c: number): tf.Tensor2D {
+  const [n, , d] = x.shape;
+  return tf.reshape(tf.slice(x, [0, c, 0], [n, 1, d]), [n, d]);
 }
 
 /** `count` independent MLP heads of one {@link MlpSpec}. */

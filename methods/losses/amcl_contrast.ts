@@ -1,6 +1,6 @@
 /**
- * The per-anchor AMCL contrastive term shared by AMCL NT-Xent (SimCLR), AMCL MoCo and AMCL
- * InfoNCE (CAN/LGP): spec amcl.md §5, paper Eq. 2.1 and its top-κ form Eq. 5, the softmax
+ * The per-anchor AMCL contrastive term shared by AMCL NT-Xent (SimCLR), AMCL MoCo, AMCL
+ * InfoNCE (CAN) and AMCL MoCo v3 (LGP): spec amcl.md §5, paper Eq. 2.1 and its top-κ form Eq. 5, the softmax
  * form (our reading) and the `negReg` switch of spec §8.
  *
  * For anchor i with positive similarity s⁺, temperature τ⁺, candidate negatives n with

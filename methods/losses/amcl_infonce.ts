@@ -1,5 +1,5 @@
 /**
- * AMCL InfoNCE, the CAN / LGP form of AMCL (spec amcl.md §5 "CAN, LGP", paper Eq. 2.4;
+ * AMCL InfoNCE, the CAN form of AMCL (spec amcl.md §5 "CAN, LGP", paper Eq. 2.4;
  * vectors README "amcl_infonce", our reading): as AMCL NT-Xent, but the top-κ candidate
  * set is the 2B − 2 negatives **plus the positive** (k = min(κ, 2B − 1)); a selected
  * positive contributes s⁺/τ⁺ to the mean and log τ⁺ + 1/τ⁺ to the regulariser sum, while
@@ -22,9 +22,9 @@ export type AmclInfonceOptions = AmclContrastOptions;
 /** Formula metadata (table T2). */
 export const AMCL_INFONCE_INFO: LossInfo = {
   name: "amcl_infonce",
-  title: "AMCL InfoNCE (CAN, LGP)",
+  title: "AMCL InfoNCE (CAN)",
   kind: "amcl",
-  methods: ["can", "lgp"],
+  methods: ["can"],
   equation: "amcl.md §5 (paper Eq. 2.4, top-κ form Eq. 5)",
   latex: String
     .raw`\mathcal{L} = \sum_{c=1}^{C} \frac{1}{2B}\sum_{i} \Big[ -\frac{s_i^{c+}}{\tau_i^{c+}} + \frac{1}{\kappa}\sum_{n \in S_i^c} \frac{s_{in}^{c}}{\tau_{in}^{c}} + \beta\,\Omega(\tau_i^{c+}) - \beta \sum_{n \in S_i^c} \big(\log \tau_{in}^{c} + 1/\tau_{in}^{c}\big) \Big],\ S_i^c \subset \{\text{negatives}\} \cup \{i^+\}`,

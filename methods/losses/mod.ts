@@ -34,6 +34,7 @@ export type { AmclContrastOptions } from "./amcl_options.ts";
 export { ntxent, NTXENT_INFO, type NtxentOptions } from "./ntxent.ts";
 export { infonce, INFONCE_INFO, type InfonceOptions } from "./infonce.ts";
 export { moco, MOCO_INFO, type MocoOptions } from "./moco.ts";
+export { mocov3, MOCOV3_INFO, type Mocov3Options } from "./mocov3.ts";
 export { simsiam, SIMSIAM_INFO, type SimsiamOptions } from "./simsiam.ts";
 export { barlow, BARLOW_INFO, type BarlowOptions } from "./barlow.ts";
 export { crossCorrelation, standardize } from "./cross_correlation.ts";
@@ -46,6 +47,7 @@ export {
 } from "./amcl_ntxent.ts";
 export { AMCL_INFONCE_INFO, amclInfonce, type AmclInfonceOptions } from "./amcl_infonce.ts";
 export { AMCL_MOCO_INFO, amclMoco, type AmclMocoOptions } from "./amcl_moco.ts";
+export { AMCL_MOCOV3_INFO, amclMocov3, type AmclMocov3Options } from "./amcl_mocov3.ts";
 export { AMCL_SIMSIAM_INFO, amclSimsiam, type AmclSimsiamOptions } from "./amcl_simsiam.ts";
 export { AMCL_BARLOW_INFO, amclBarlow, type AmclBarlowOptions } from "./amcl_barlow.ts";
 export { type LossEntry, LOSSES, lossInfos, type LossParams } from "./registry.ts";

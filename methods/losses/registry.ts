@@ -12,6 +12,7 @@ import type { PhiParams } from "./temperature.ts";
 import { ntxent, NTXENT_INFO } from "./ntxent.ts";
 import { infonce, INFONCE_INFO } from "./infonce.ts";
 import { moco, MOCO_INFO } from "./moco.ts";
+import { mocov3, MOCOV3_INFO } from "./mocov3.ts";
 import { simsiam, SIMSIAM_INFO } from "./simsiam.ts";
 import { barlow, BARLOW_INFO } from "./barlow.ts";
 import {
@@ -22,6 +23,7 @@ import {
 } from "./amcl_ntxent.ts";
 import { AMCL_INFONCE_INFO, amclInfonce } from "./amcl_infonce.ts";
 import { AMCL_MOCO_INFO, amclMoco } from "./amcl_moco.ts";
+import { AMCL_MOCOV3_INFO, amclMocov3 } from "./amcl_mocov3.ts";
 import { AMCL_SIMSIAM_INFO, amclSimsiam } from "./amcl_simsiam.ts";
 import { AMCL_BARLOW_INFO, amclBarlow } from "./amcl_barlow.ts";
 
@@ -36,8 +38,9 @@ export interface LossEntry {
   /** Whether the loss takes the temperature MLP φ. */
   usesPhi: boolean;
   /**
-   * Inputs that training treats as constants (MoCo's momentum key and queue). Their
-   * gradients exist here too (nothing is detached inside the loss).
+   * Inputs that training treats as constants: MoCo's momentum key and queue (their
+   * gradients exist here too: nothing is detached inside that loss) and MoCo v3's momentum
+   * keys (detached inside the loss: zero gradient).
    */
   constantInputs: readonly string[];
   /** Evaluates the loss from named inputs, φ (or null) and the params of a vector. */
@@ -66,6 +69,7 @@ function amclCommon(p: LossParams) {
 
 const XY = ["z1", "z2"] as const;
 const MOCO = ["q", "k", "queue"] as const;
+const MOCOV3 = ["q1", "q2", "k1", "k2"] as const;
 const SIAM = ["p1", "z2", "p2", "z1"] as const;
 
 /** Every loss, by the name test vectors use. */
@@ -93,6 +97,14 @@ export const LOSSES: Readonly<Record<string, LossEntry>> = {
     constantInputs: ["k", "queue"],
     evaluate: (x, _phi, p) =>
       moco(x.q, x.k, x.queue, { heads: num(p, "heads"), temperature: num(p, "temperature") }).loss,
+  },
+  mocov3: {
+    info: MOCOV3_INFO,
+    inputs: MOCOV3,
+    usesPhi: false,
+    constantInputs: ["k1", "k2"],
+    evaluate: (x, _phi, p) =>
+      mocov3(x.q1, x.q2, x.k1, x.k2, { heads: num(p, "heads"), temperature: num(p, "temperature") }).loss,
   },
   simsiam: {
     info: SIMSIAM_INFO,
@@ -144,6 +156,14 @@ export const LOSSES: Readonly<Record<string, LossEntry>> = {
     constantInputs: ["k", "queue"],
     evaluate: (x, phi, p) =>
       amclMoco(x.q, x.k, x.queue, phi, { ...amclCommon(p), topk: num(p, "topk") }).loss,
+  },
+  amcl_mocov3: {
+    info: AMCL_MOCOV3_INFO,
+    inputs: MOCOV3,
+    usesPhi: true,
+    constantInputs: ["k1", "k2"],
+    evaluate: (x, phi, p) =>
+      amclMocov3(x.q1, x.q2, x.k1, x.k2, phi, { ...amclCommon(p), topk: num(p, "topk") }).loss,
   },
   amcl_simsiam: {
     info: AMCL_SIMSIAM_INFO,

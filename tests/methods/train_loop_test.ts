@@ -38,6 +38,14 @@ function toy(opts: { nanAt?: number; tau?: number }): MethodModel {
     afterStep() {},
     features: (x) => tf.reshape(x, [x.shape[0], -1]) as tf.Tensor2D,
     headFeatures: (x) => tf.reshape(x, [x.shape[0], 1, -1]) as tf.Tensor3D,
+    similarityModel() {
+      return {
+        features: this.features,
+        headFeatures: this.headFeatures,
+        temperature: opts.tau ?? 1,
+        temperatureNote: "constant",
+      };
+    },
     paramCounts: () => ({ backbone: 2, heads: 0, phi: 0, total: 2 }),
     dispose: () => root.dispose(),
   };

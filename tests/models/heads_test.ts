@@ -110,6 +110,45 @@ Deno.test("multi-head: C independent heads stacked as [N, C, D]", () => {
   [heads, pred, again].forEach((m) => m.dispose());
 });
 
+Deno.test("multi-head on [N, C, in]: gradients flow for C = 1 and for a loss reading one head", () => {
+  // tfjs 4.22's Unpack gradient crashed here ("Argument tensors passed to stack must be a
+  // `Tensor[]`") whenever Unpack had a single output, i.e. a one-head predictor (C = 1).
+  for (const count of [1, 3]) {
+    const pred = new MultiHead(new Rng(20 + count), count, (r) => new Mlp(r, simclrProjector(6, 4)));
+    const x = randn(30 + count, [5, count, 6]) as tf.Tensor3D;
+    const used = count - 1; // the loss reads only the last head
+    const onlyUsed = (v: tf.Tensor) =>
+      tf.sum(tf.square(tf.slice(pred.forward(v as tf.Tensor3D, ctx(true)), [0, used, 0], [5, 1, 4])));
+    const g = tf.grad(onlyUsed)(x);
+    assert.deepEqual(g.shape, [5, count, 6]);
+    // The used slice gets exactly the gradient of its head run alone; the others get zero.
+    const xi = tf.reshape(tf.slice(x, [0, used, 0], [5, 1, 6]), [5, 6]);
+    const alone = tf.grad((v: tf.Tensor) =>
+      tf.sum(tf.square(pred.heads[used].forward(v as tf.Tensor2D, ctx(true))))
+    )(xi);
+    const gi = tf.reshape(tf.slice(g, [0, used, 0], [5, 1, 6]), [5, 6]);
+    assert.ok(tf.tidy(() => tf.max(tf.abs(alone)).dataSync()[0]) > 1e-4, "the used head has a gradient");
+    assert.ok(maxAbsDiff(gi, alone) < 1e-5);
+    for (let c = 0; c < used; c++) {
+      const other = tf.slice(g, [0, c, 0], [5, 1, 6]);
+      assert.equal(tf.tidy(() => tf.max(tf.abs(other)).dataSync()[0]), 0, `head ${c} is unused`);
+      other.dispose();
+    }
+    // Parameters of the unused heads get no gradient either.
+    const { grads } = tf.variableGrads(
+      () => onlyUsed(x) as tf.Scalar,
+      pred.parameters().map((p) => p.variable),
+    );
+    for (const p of pred.parameters()) {
+      const n = tf.tidy(() => tf.max(tf.abs(grads[p.variable.name])).dataSync()[0]);
+      if (p.path.startsWith(`${used}.`)) assert.ok(n > 0, `${p.path} learns`);
+      else assert.equal(n, 0, `${p.path} of an unused head`);
+    }
+    tf.dispose([x, g, xi, alone, gi, ...Object.values(grads)]);
+    pred.dispose();
+  }
+});
+
 Deno.test("temperature MLP φ: layout, tensors() are the variables, matches the vectors' formula", async () => {
   const phi = new TemperatureMlp(new Rng(20), 6, 16);
   const t: PhiParams = phi.tensors();
