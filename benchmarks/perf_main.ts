@@ -1,0 +1,70 @@
+/**
+ * `deno task perf [--json] [--backend auto|wasm|cpu|…[,…]] [--steps N] [--rows ID,…]
+ * [--threads N] [--no-peer] [--leak-steps N] [--kernels N] [--tiny] [--out FILE]`:
+ * times training steps beside the PyTorch peer (see `perf.ts`). `--list` prints the rows.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { check, runCli } from "../core/errors.ts";
+import { parseBackendName } from "../core/backend.ts";
+import { runPerf } from "./perf.ts";
+import { perfRows, selectRows } from "./perf_rows.ts";
+import { formatPerf } from "./perf_table.ts";
+
+function posInt(name: string, text: string, min = 1): number {
+  const n = Number(text);
+  check(Number.isInteger(n) && n >= min, `--${name} ${text}: expected an integer ≥ ${min}`);
+  return n;
+}
+
+await runCli(async () => {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      json: { type: "boolean", default: false },
+      list: { type: "boolean", default: false },
+      backend: { type: "string", default: "auto" },
+      steps: { type: "string", default: "5" },
+      rows: { type: "string", default: "" },
+      threads: { type: "string", default: "1" },
+      "no-peer": { type: "boolean", default: false },
+      "leak-steps": { type: "string", default: "100" },
+      kernels: { type: "string", default: "0" },
+      tiny: { type: "boolean", default: false },
+      out: { type: "string" },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const filters = values.rows.split(",").map((s) => s.trim()).filter(Boolean);
+  const all = perfRows(posInt("leak-steps", values["leak-steps"]));
+  if (values.list) {
+    for (const r of all) console.log(`${r.id.padEnd(28)} ${r.title}`);
+    return;
+  }
+  const selected = selectRows(all, filters);
+  check(
+    selected.length > 0,
+    `--rows ${values.rows}: no row matches; rows are ${all.map((r) => r.id).join(", ")}`,
+  );
+  const backends = values.backend.split(",").map((s) => parseBackendName(s.trim()));
+  const progress = Deno.stdout.isTerminal() ? (line: string) => console.error(line) : undefined;
+  const report = await runPerf({
+    backends,
+    steps: posInt("steps", values.steps),
+    rows: filters,
+    threads: posInt("threads", values.threads),
+    peer: !values["no-peer"],
+    leakSteps: posInt("leak-steps", values["leak-steps"]),
+    topKernels: posInt("kernels", values.kernels, 0),
+    tiny: values.tiny,
+    progress,
+    onRow: values.out
+      ? (partial) => Deno.writeTextFile(values.out!, JSON.stringify(partial, null, 2) + "\n")
+      : undefined,
+  });
+  const json = JSON.stringify(report, null, 2);
+  if (values.out) await Deno.writeTextFile(values.out, json + "\n");
+  console.log(values.json ? json : formatPerf(report));
+});

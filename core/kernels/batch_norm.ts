@@ -1,0 +1,386 @@
+/**
+ * Batch normalisation in training mode as one fused op: {@link batchNormTrain} returns the
+ * normalised tensor and the batch statistics, and its gradient is the closed form
+ *
+ *   dβ = Σ dy,  dγ = Σ dy·x̂,  dx = γ·r/M · (M·dy − dβ − x̂·dγ),  x̂ = (x − μ)·r,  r = 1/√(σ² + ε)
+ *
+ * (sums over the M = N·H·W positions of each channel; σ² the biased batch variance). Built
+ * from `tf.moments` + `tf.batchNorm`, tfjs instead differentiates the statistics op by op
+ * (about thirty full-size passes per layer, among them a `tile` that is very slow on wasm);
+ * here the backward is two passes.
+ *
+ * On `wasm` and `cpu` the statistics, the normalisation and the gradient are kernels of
+ * their own that read the tensors' memory directly (one pass each for the statistics and
+ * the normalisation, two for the gradient); on wasm with C % 4 == 0 their loops are the SIMD
+ * code of `channel_ops.wat` (sums accumulated in f32 per 256 rows, then in f64). Other
+ * backends compute the same closed form with tfjs ops.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { Host, HOST_BACKENDS, type HostBackend } from "./host.ts";
+import { heapBuffer, heapOffset, onHeap } from "./on_heap.ts";
+import { CHANNEL_OPS_WASM } from "./channel_ops_wasm.ts";
+
+/** Kernel: per-channel mean and biased variance of x [..., C]. */
+export const BN_STATS = "AmclBatchNormStats";
+/** Kernel: dx, dγ, dβ of training-mode batch norm. */
+export const BN_GRAD = "AmclBatchNormGrad";
+/** Kernel: γ·(x − μ)/√(σ² + ε) + β with given statistics. */
+export const BN_APPLY = "AmclBatchNormApply";
+
+type ColSums = (
+  a: number,
+  b: number,
+  M: number,
+  C: number,
+  shift: number,
+  mode: number,
+  tmp: number,
+  out: number,
+) => void;
+type Affine = (
+  a: number,
+  b: number,
+  M: number,
+  C: number,
+  p: number,
+  q: number,
+  k: number,
+  out: number,
+) => void;
+
+/**
+ * The SIMD channel kernels on the wasm heap with a scratch tensor of 10·C floats laid out
+ * as: f64 sums [2C] (4C floats), f32 tmp [2C], shift [C], p [C], q [C], k [C]. Null where
+ * they cannot run (C % 4 ≠ 0, no engine support): the JS loops are used.
+ */
+function simdChannels(backend: unknown, C: number) {
+  if (C % 4 !== 0) return null;
+  const ex = onHeap("channel_ops", CHANNEL_OPS_WASM, backend);
+  if (!ex) return null;
+  const h = new Host("wasm", backend);
+  const scratch = h.alloc([10 * C]);
+  const base = heapOffset(backend, scratch);
+  if (base % 8 !== 0) {
+    (backend as { disposeData(d: object): void }).disposeData(scratch.dataId);
+    return null;
+  }
+  const at = (floats: number) => base + 4 * floats;
+  return {
+    colsums: ex.colsums as ColSums,
+    affine: ex.affine as Affine,
+    sums: at(0),
+    tmp: at(4 * C),
+    shift: at(6 * C),
+    p: at(7 * C),
+    q: at(8 * C),
+    k: at(9 * C),
+    /** Views, taken after the last allocation. */
+    f64: () => new Float64Array(heapBuffer(backend), base, 2 * C),
+    f32: (floats: number, n: number) => new Float32Array(heapBuffer(backend), at(floats), n),
+    dispose: () => (backend as { disposeData(d: object): void }).disposeData(scratch.dataId),
+  };
+}
+
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+
+/** Mean and biased variance per channel of `x` ([M·C] values, channels last). */
+export function channelStats(
+  x: Float32Array,
+  channels: number,
+  mean: Float32Array,
+  variance: Float32Array,
+): void {
+  const C = channels, M = x.length / C;
+  const s = new Float64Array(C), q = new Float64Array(C), shift = new Float64Array(C);
+  for (let c = 0; c < C; c++) shift[c] = M > 0 ? x[c] : 0;
+  for (let i = 0; i < x.length; i += C) {
+    for (let c = 0; c < C; c++) {
+      const d = x[i + c] - shift[c];
+      s[c] += d;
+      q[c] += d * d;
+    }
+  }
+  for (let c = 0; c < C; c++) {
+    const m = s[c] / M;
+    mean[c] = shift[c] + m;
+    variance[c] = Math.max(0, q[c] / M - m * m);
+  }
+}
+
+/** dx, dγ, dβ (see module doc); `gamma` null means γ = 1. */
+export function bnBackward(
+  dy: Float32Array,
+  x: Float32Array,
+  mean: Float32Array,
+  variance: Float32Array,
+  gamma: Float32Array | null,
+  eps: number,
+  out: { dx: Float32Array; dgamma: Float32Array; dbeta: Float32Array },
+): void {
+  const C = mean.length, M = x.length / C;
+  const sdy = new Float64Array(C), sdyx = new Float64Array(C);
+  for (let i = 0; i < x.length; i += C) {
+    for (let c = 0; c < C; c++) {
+      const g = dy[i + c];
+      sdy[c] += g;
+      sdyx[c] += g * (x[i + c] - mean[c]);
+    }
+  }
+  // dx = a·dy + b·x + k per channel.
+  const a = new Float32Array(C), b = new Float32Array(C), k = new Float32Array(C);
+  for (let c = 0; c < C; c++) {
+    const r = 1 / Math.sqrt(variance[c] + eps);
+    const g = gamma ? gamma[c] : 1;
+    out.dbeta[c] = sdy[c];
+    out.dgamma[c] = sdyx[c] * r;
+    a[c] = g * r;
+    b[c] = -g * r * r * r * sdyx[c] / M;
+    k[c] = -g * r * sdy[c] / M - b[c] * mean[c];
+  }
+  const dx = out.dx;
+  for (let i = 0; i < x.length; i += C) {
+    for (let c = 0; c < C; c++) dx[i + c] = a[c] * dy[i + c] + b[c] * x[i + c] + k[c];
+  }
+}
+
+function statsKernel(name: HostBackend) {
+  return (args: KernelArgs): tf.TensorInfo[] => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const C = x.shape[x.shape.length - 1];
+    const h = new Host(name, args.backend);
+    const mean = h.alloc([C]), variance = h.alloc([C]);
+    const simd = name === "wasm" ? simdChannels(args.backend, C) : null;
+    if (simd) {
+      const M = sizeOfShape(x.shape) / C;
+      simd.f64().fill(0);
+      const [xv] = h.views(x);
+      simd.f32(6 * C, C).set(xv.subarray(0, C));
+      simd.colsums(heapOffset(args.backend, x), 0, M, C, simd.shift, 0, simd.tmp, simd.sums);
+      const sums = simd.f64(), shift = simd.f32(6 * C, C);
+      const [mv, vv] = h.views(mean, variance);
+      for (let c = 0; c < C; c++) {
+        const m = sums[c] / M;
+        mv[c] = shift[c] + m;
+        vv[c] = Math.max(0, sums[C + c] / M - m * m);
+      }
+      simd.dispose();
+      return [mean, variance];
+    }
+    const [xv, mv, vv] = h.views(x, mean, variance);
+    channelStats(xv, C, mv, vv);
+    return [mean, variance];
+  };
+}
+
+function gradKernel(name: HostBackend) {
+  return (args: KernelArgs): tf.TensorInfo[] => {
+    const { dy, x, mean, variance, gamma } = args.inputs as Record<string, tf.TensorInfo>;
+    const eps = (args.attrs as { eps: number }).eps;
+    const C = x.shape[x.shape.length - 1];
+    const h = new Host(name, args.backend);
+    const dx = h.alloc([...x.shape]), dgamma = h.alloc([C]), dbeta = h.alloc([C]);
+    const simd = name === "wasm" ? simdChannels(args.backend, C) : null;
+    if (simd) {
+      const M = sizeOfShape(x.shape) / C;
+      const be = args.backend;
+      simd.f64().fill(0);
+      const [mv0] = h.views(mean);
+      simd.f32(6 * C, C).set(mv0);
+      simd.colsums(heapOffset(be, dy), heapOffset(be, x), M, C, simd.shift, 1, simd.tmp, simd.sums);
+      const sums = simd.f64();
+      const [mv, vv, dgv, dbv] = h.views(mean, variance, dgamma, dbeta);
+      const gv = gamma ? h.view(gamma) as Float32Array : null;
+      const a = simd.f32(7 * C, C), b = simd.f32(8 * C, C), k = simd.f32(9 * C, C);
+      for (let c = 0; c < C; c++) {
+        const r = 1 / Math.sqrt(vv[c] + eps);
+        const g = gv ? gv[c] : 1;
+        dbv[c] = sums[c];
+        dgv[c] = sums[C + c] * r;
+        a[c] = g * r;
+        b[c] = -g * r * r * r * sums[C + c] / M;
+        k[c] = -g * r * sums[c] / M - b[c] * mv[c];
+      }
+      simd.affine(heapOffset(be, dy), heapOffset(be, x), M, C, simd.p, simd.q, simd.k, heapOffset(be, dx));
+      simd.dispose();
+      return [dx, dgamma, dbeta];
+    }
+    const [dyv, xv, mv, vv, dxv, dgv, dbv] = h.views(dy, x, mean, variance, dx, dgamma, dbeta);
+    bnBackward(dyv, xv, mv, vv, gamma ? h.view(gamma) as Float32Array : null, eps, {
+      dx: dxv,
+      dgamma: dgv,
+      dbeta: dbv,
+    });
+    return [dx, dgamma, dbeta];
+  };
+}
+
+function applyKernel(name: HostBackend) {
+  return (args: KernelArgs): tf.TensorInfo => {
+    const { x, mean, variance, gamma, beta } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+    const eps = (args.attrs as { eps: number }).eps;
+    const xi = x!;
+    const C = xi.shape[xi.shape.length - 1];
+    const M = sizeOfShape(xi.shape) / C;
+    const h = new Host(name, args.backend);
+    const y = h.alloc([...xi.shape]);
+    const simd = name === "wasm" ? simdChannels(args.backend, C) : null;
+    const [mv, vv] = h.views(mean!, variance!);
+    const gv = gamma ? h.view(gamma) as Float32Array : null, bv = beta ? h.view(beta) as Float32Array : null;
+    const scale = new Float32Array(C), shift = new Float32Array(C);
+    for (let c = 0; c < C; c++) {
+      scale[c] = (gv ? gv[c] : 1) / Math.sqrt(vv[c] + eps);
+      shift[c] = (bv ? bv[c] : 0) - mv[c] * scale[c];
+    }
+    if (simd) {
+      simd.f32(7 * C, C).set(scale);
+      simd.f32(9 * C, C).set(shift);
+      const be = args.backend;
+      simd.affine(heapOffset(be, xi), 0, M, C, simd.p, simd.q, simd.k, heapOffset(be, y));
+      simd.dispose();
+      return y;
+    }
+    const [xv, yv] = h.views(xi, y);
+    for (let i = 0; i < xv.length; i += C) {
+      for (let c = 0; c < C; c++) yv[i + c] = xv[i + c] * scale[c] + shift[c];
+    }
+    return y;
+  };
+}
+
+function sizeOfShape(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+let registered = false;
+
+/** Registers the statistics and gradient kernels on wasm and cpu (idempotent). */
+export function registerBatchNormKernels(): void {
+  if (registered) return;
+  registered = true;
+  for (const b of HOST_BACKENDS) {
+    tf.registerKernel({
+      kernelName: BN_STATS,
+      backendName: b,
+      kernelFunc: statsKernel(b) as unknown as tf.KernelFunc,
+    });
+    tf.registerKernel({
+      kernelName: BN_GRAD,
+      backendName: b,
+      kernelFunc: gradKernel(b) as unknown as tf.KernelFunc,
+    });
+    tf.registerKernel({
+      kernelName: BN_APPLY,
+      backendName: b,
+      kernelFunc: applyKernel(b) as unknown as tf.KernelFunc,
+    });
+  }
+}
+
+function onHost(): boolean {
+  return (HOST_BACKENDS as readonly string[]).includes(tf.getBackend());
+}
+
+/** The training-mode outputs of {@link batchNormTrain}. */
+export interface BatchNormTrainOutput<T extends tf.Tensor> {
+  /** γ·(x − μ)/√(σ² + ε) + β. */
+  y: T;
+  /** Batch mean per channel (no gradient flows through it). */
+  mean: tf.Tensor1D;
+  /** Biased batch variance per channel (no gradient flows through it). */
+  variance: tf.Tensor1D;
+}
+
+/**
+ * Training-mode batch norm of `x` ([N, C] or [N, H, W, C]) over every axis but the last,
+ * with the fused gradient of the module doc (for x, γ and β). `gamma`/`beta` null = 1/0.
+ * The returned statistics are for running-average updates; gradients do not flow through
+ * them.
+ */
+export function batchNormTrain<T extends tf.Tensor>(
+  x: T,
+  gamma: tf.Tensor1D | null,
+  beta: tf.Tensor1D | null,
+  eps: number,
+): BatchNormTrainOutput<T> {
+  registerBatchNormKernels();
+  const C = x.shape[x.rank - 1];
+  const M = x.size / C;
+  const axes = [...Array(x.rank - 1).keys()];
+  const host = onHost() && x.dtype === "float32";
+  const [mean, variance] = host
+    ? tf.engine().runKernel(BN_STATS, { x }) as unknown as [tf.Tensor1D, tf.Tensor1D]
+    : tf.tidy(() => {
+      const m = tf.moments(x, axes);
+      return [m.mean as tf.Tensor1D, m.variance as tf.Tensor1D];
+    });
+  const params = [gamma, beta].filter((p): p is tf.Tensor1D => p !== null);
+  const op = tf.customGrad((...args: unknown[]) => {
+    const xin = args[0] as T;
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const g = gamma ? args[1] as tf.Tensor1D : undefined;
+    const b = beta ? args[gamma ? 2 : 1] as tf.Tensor1D : undefined;
+    const y = host
+      ? tf.engine().runKernel(BN_APPLY, {
+        x: xin,
+        mean,
+        variance,
+        ...(g ? { gamma: g } : {}),
+        ...(b ? { beta: b } : {}),
+      }, { eps }) as unknown as T
+      : tf.batchNorm(xin, mean, variance, b, g, eps) as T;
+    // Saved (not closed over) so that no inner tidy can free them before the backward.
+    save(g ? [xin, mean, variance, g] : [xin, mean, variance]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const d = dy as tf.Tensor;
+        const [xs, ms, vs, gs] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D | undefined];
+        const [dx, dg, db] = host
+          ? tf.engine().runKernel(BN_GRAD, {
+            dy: d,
+            x: xs,
+            mean: ms,
+            variance: vs,
+            ...(gs ? { gamma: gs } : {}),
+          }, {
+            eps,
+          }) as unknown as tf.Tensor[]
+          : opsBackward(d, xs, ms, vs, gs ?? null, eps, axes, M);
+        const out: tf.Tensor[] = [dx];
+        if (gamma) out.push(dg);
+        else dg.dispose();
+        if (beta) out.push(db);
+        else db.dispose();
+        return out;
+      },
+    };
+  });
+  const y = op(x, ...params) as T;
+  return { y, mean, variance };
+}
+
+/** The closed-form backward with tfjs ops (backends other than wasm/cpu). */
+function opsBackward(
+  dy: tf.Tensor,
+  x: tf.Tensor,
+  mean: tf.Tensor1D,
+  variance: tf.Tensor1D,
+  gamma: tf.Tensor1D | null,
+  eps: number,
+  axes: number[],
+  M: number,
+): tf.Tensor[] {
+  return tf.tidy(() => {
+    const r = tf.rsqrt(tf.add(variance, eps));
+    const xhat = tf.mul(tf.sub(x, mean), r);
+    const dbeta = tf.sum(dy, axes);
+    const dgamma = tf.sum(tf.mul(dy, xhat), axes);
+    const scale = tf.div(gamma ? tf.mul(gamma, r) : r, M);
+    const dx = tf.mul(scale, tf.sub(tf.sub(tf.mul(dy, M), dbeta), tf.mul(xhat, dgamma)));
+    return [dx, dgamma, dbeta];
+  });
+}

@@ -1,0 +1,73 @@
+/**
+ * Plain-array access to tensors inside a kernel, for the two backends whose memory JS can
+ * read directly: `wasm` (tensors live in the wasm heap) and `cpu` (tensors are typed arrays).
+ * A kernel of `core/kernels/` reads its inputs with {@link Host.read}, allocates its outputs
+ * with {@link Host.alloc}, then takes views with {@link Host.views} — in that order, since
+ * a wasm heap allocation can move the heap and detach earlier views.
+ *
+ * @module
+ */
+import type * as tf from "@tensorflow/tfjs-core";
+
+/** The parts of tfjs-backend-wasm's backend used here. */
+interface WasmBackendLike {
+  makeOutput(
+    shape: number[],
+    dtype: tf.DataType,
+    memoryOffset?: number,
+    values?: tf.TypedArray,
+  ): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): tf.TypedArray;
+}
+
+/** The parts of tfjs-backend-cpu's backend used here. */
+interface CpuBackendLike {
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: tf.TypedArray): tf.TensorInfo;
+  readSync(dataId: object): tf.TypedArray;
+}
+
+/** Backends whose tensors the kernels of this folder read and write directly. */
+export const HOST_BACKENDS = ["wasm", "cpu"] as const;
+/** One of {@link HOST_BACKENDS}. */
+export type HostBackend = typeof HOST_BACKENDS[number];
+
+/** Direct tensor access for one kernel call. */
+export class Host {
+  readonly #wasm: WasmBackendLike | null;
+  readonly #cpu: CpuBackendLike | null;
+  /** Outputs of the cpu backend, with their values (cpu outputs are made from arrays). */
+  readonly #pending = new Map<tf.TensorInfo, tf.TypedArray>();
+
+  constructor(readonly backendName: HostBackend, backend: unknown) {
+    this.#wasm = backendName === "wasm" ? backend as WasmBackendLike : null;
+    this.#cpu = backendName === "cpu" ? backend as CpuBackendLike : null;
+  }
+
+  /** A new float32 (or `dtype`) output of `shape`, uninitialised on wasm, zero on cpu. */
+  alloc(shape: number[], dtype: tf.DataType = "float32"): tf.TensorInfo {
+    if (this.#wasm) return this.#wasm.makeOutput(shape, dtype);
+    const size = shape.reduce((a, b) => a * b, 1);
+    const values = dtype === "int32" ? new Int32Array(size) : new Float32Array(size);
+    const info = this.#cpu!.makeTensorInfo(shape, dtype, values);
+    this.#pending.set(info, values);
+    return info;
+  }
+
+  /** The values of `t` (a view on wasm: take it after the last {@link alloc}). */
+  view(t: tf.TensorInfo): tf.TypedArray {
+    if (this.#wasm) return this.#wasm.typedArrayFromHeap(t);
+    return this.#pending.get(t) ?? this.#cpu!.readSync(t.dataId);
+  }
+
+  /** The float32 values of each tensor (views; take them after the last {@link alloc}). */
+  views(...ts: tf.TensorInfo[]): Float32Array[] {
+    return ts.map((t) => this.view(t) as Float32Array);
+  }
+}
+
+/** Product of a shape's dimensions. */
+export function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}

@@ -1,0 +1,50 @@
+/**
+ * Instantiates a compiled kernel module (base64 bytes) on tfjs-wasm's own memory, so that
+ * it works on tensors in place: pointers are the tensors' `memoryOffset`s. One instance per
+ * module and memory; null where the engine cannot run it (e.g. no relaxed SIMD) — callers
+ * then take their general path.
+ *
+ * @module
+ */
+import type * as tf from "@tensorflow/tfjs-core";
+import { decodeBase64 } from "./base64.ts";
+
+/** The parts of tfjs-backend-wasm's backend used here. */
+export interface WasmHeapBackend {
+  wasm: { asm?: { memory?: WebAssembly.Memory }; wasmExports?: { memory?: WebAssembly.Memory } };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+}
+
+const instances = new Map<string, { memory: WebAssembly.Memory; exports: WebAssembly.Exports } | null>();
+
+/** The exports of `bytes` instantiated on the backend's memory, or null. */
+export function onHeap(key: string, bytes: string, backend: unknown): WebAssembly.Exports | null {
+  const b = backend as WasmHeapBackend;
+  const memory = b.wasm?.asm?.memory ?? b.wasm?.wasmExports?.memory;
+  if (!memory) return null;
+  const hit = instances.get(key);
+  if (hit === null) return null;
+  if (hit && hit.memory === memory) return hit.exports;
+  try {
+    const mod = new WebAssembly.Module(decodeBase64(bytes) as BufferSource);
+    const inst = new WebAssembly.Instance(mod, { env: { memory } });
+    instances.set(key, { memory, exports: inst.exports });
+    return inst.exports;
+  } catch {
+    instances.set(key, null);
+    return null;
+  }
+}
+
+/** The byte offset of a tensor in the wasm heap. */
+export function heapOffset(backend: unknown, t: tf.TensorInfo): number {
+  const o = (backend as WasmHeapBackend).dataIdMap.get(t.dataId)?.memoryOffset;
+  if (o === undefined) throw new Error("tensor is not on the wasm heap");
+  return o;
+}
+
+/** The wasm memory's current buffer (take it after the last allocation). */
+export function heapBuffer(backend: unknown): ArrayBuffer {
+  const b = backend as WasmHeapBackend;
+  return (b.wasm.asm?.memory ?? b.wasm.wasmExports?.memory)!.buffer as ArrayBuffer;
+}
