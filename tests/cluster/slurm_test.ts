@@ -80,15 +80,12 @@ Deno.test({
       const emitted = await mustRun(DENO, [
         "task",
         "bench",
-        ...SWEEP,
+        ...SWEEP.filter((_, i) => SWEEP[i] !== "--workers" && SWEEP[i - 1] !== "--workers"),
         "--emit",
         "slurm",
         "--shards",
         "2",
-        "--emit-opt",
-        "cpus=1",
-        "--emit-opt",
-        "mem=1G",
+        // The default resources (1 CPU, 2G per CPU; merge 1 CPU, 1G) must fit a small node.
         "--emit-opt",
         "time=00:10:00",
         "--out",
@@ -96,7 +93,10 @@ Deno.test({
       ]);
       assert.match(emitted, /submit\.sh/);
       const slurmDir = `${work}/cluster/slurm`;
-      assert.match(await Deno.readTextFile(`${slurmDir}/shards.sbatch`), /^#SBATCH --array=0-1$/m);
+      const sbatch = await Deno.readTextFile(`${slurmDir}/shards.sbatch`);
+      assert.match(sbatch, /^#SBATCH --array=0-1$/m);
+      // Shards run as many workers as CPUs Slurm grants them (the emitted default).
+      assert.match(sbatch, / --workers "\$\{SLURM_CPUS_PER_TASK:-1\}" /);
 
       const submitted = await mustRun("bash", [`${slurmDir}/submit.sh`], cluster.env);
       const ids = /submitted shards (\d+) and merge (\d+)/.exec(submitted);
@@ -118,6 +118,14 @@ Deno.test({
       const states = [...await jobStates(cluster.env, array), ...await jobStates(cluster.env, merge)];
       assert.equal(states.length, 3, `two shard tasks and one merge: ${states.join("; ")}`);
       for (const s of states) assert.match(s, / COMPLETED 0:0$/, `job ${s}\n${jobLogs}`);
+      // One log per array task, and the merge's named by its job id.
+      const logs = [...Deno.readDirSync(slurmDir)].map((e) => e.name).filter((n) => n.endsWith(".log"))
+        .sort();
+      assert.deepEqual(logs, [
+        `amcl-merge-${merge}.log`,
+        `amcl-shards-${array}_0.log`,
+        `amcl-shards-${array}_1.log`,
+      ]);
 
       const localRun = await local;
       assert.equal(localRun.code, 0, `local run failed:\n${localRun.stderr}`);
