@@ -9,11 +9,11 @@ export * from "./record.ts";
 export { type BenchOptions, defaultOut, runBench } from "./bench.ts";
 export {
   loadPreset,
+  parseOverrides,
+  parseSeeds,
   type Preset,
   type PresetInput,
   type PresetLayer,
-  parseOverrides,
-  parseSeeds,
   readPresetFile,
   validatePreset,
 } from "./preset.ts";
@@ -33,10 +33,10 @@ export {
 } from "./store.ts";
 export { type MergeSummary, mergeSweeps } from "./merge.ts";
 export { emit, EMIT_TARGETS, type EmitRequest, type EmitTarget } from "./emit.ts";
-export { type RunOptions, runCells, type RunSummary } from "./runner.ts";
+export { runCells, type RunOptions, type RunSummary } from "./runner.ts";
 export { parseShard, type Shard, shardCells } from "./shard.ts";
 export { type CellContext, type CellExecutor, REAL_EXECUTOR } from "./executor.ts";
-export { SCALES, type Scale, SETTING_KEYS } from "./settings.ts";
+export { SCALES, SETTING_KEYS } from "./settings.ts";
 export { type CellData, openCellData } from "./cell_data.ts";
 export {
   checkDatasetFits,

@@ -8,6 +8,9 @@
  * @module
  */
 
+import type { Histogram, TauStats, TemperatureHistogram } from "../core/temperature_stats.ts";
+export type { Histogram, TauStats, TemperatureHistogram };
+
 /** Schema version of {@link CellRecord}. */
 export const RECORD_SCHEMA = 1;
 
@@ -69,16 +72,6 @@ export interface CellConfig {
   extra: Record<string, number | string | boolean>;
 }
 
-/** Summary statistics of a set of temperatures. */
-export interface TauStats {
-  mean: number;
-  std: number;
-  min: number;
-  max: number;
-  /** Share of temperatures within 1% of tauMin. */
-  atMin: number;
-}
-
 /** One epoch of training. */
 export interface EpochPoint {
   epoch: number;
@@ -96,12 +89,6 @@ export interface EpochPoint {
   tauNeg?: TauStats[];
   /** Temperature-collapse flag at the end of this epoch (AMCL). */
   collapsed?: boolean;
-}
-
-/** Histogram of values: bin edges (length n+1) and counts (length n). */
-export interface Histogram {
-  edges: number[];
-  counts: number[];
 }
 
 /** Collapse indicators (spec amcl.md §8), for every run. */
@@ -141,7 +128,7 @@ export interface CellRecord {
    * of the epoch, 40 log-spaced bins over [tauMin, tauMax] (so temperatures collapsed to
    * tauMin show in the first bin).
    */
-  temperatures?: Array<{ epoch: number; head: number; kind: "pos" | "neg"; hist: Histogram }>;
+  temperatures?: TemperatureHistogram[];
   /** Similarity analysis (figures F1, F3). */
   similarity?: {
     backbonePos: Histogram;

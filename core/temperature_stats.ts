@@ -4,10 +4,37 @@
  * the temperature-collapse flag. Also the generic {@link histogram} the similarity analysis
  * uses.
  *
+ * Shared by the training loop (per-epoch statistics and the collapse flag) and the
+ * evaluation (collapse indicators, similarity histograms), so it lives in core: one
+ * definition of "at tauMin" and of the collapse flag for the whole suite.
+ *
  * @module
  */
-import { check } from "../core/errors.ts";
-import type { CellRecord, Histogram, TauStats } from "../benchmarks/record.ts";
+import { check } from "./errors.ts";
+
+/** Summary statistics of a set of temperatures. */
+export interface TauStats {
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+  /** Share of temperatures within 1% of tauMin. */
+  atMin: number;
+}
+
+/** Histogram of values: bin edges (length n+1) and counts (length n). */
+export interface Histogram {
+  edges: number[];
+  counts: number[];
+}
+
+/** One head's τ⁺ or τ⁻ histogram at one epoch (a cell record's `temperatures` entry). */
+export interface TemperatureHistogram {
+  epoch: number;
+  head: number;
+  kind: "pos" | "neg";
+  hist: Histogram;
+}
 
 /** A temperature is "at tauMin" when it is at most tauMin · (1 + this). */
 export const AT_TAU_MIN_TOLERANCE = 0.01;
@@ -69,8 +96,7 @@ export function histogram(values: ArrayLike<number>, opts: HistogramOptions = {}
 
 /** Share of `values` within 1% of `tauMin` (τ ≤ tauMin · 1.01). */
 export function shareAtTauMin(values: ArrayLike<number>, tauMin: number): number {
-  check(tauMin > 0, `tauMin must be positive, got ${tauMin}`);
-  if (values.length === 0) return 0;
+  if (values.length === 0 || !(tauMin > 0)) return 0;
   const limit = tauMin * (1 + AT_TAU_MIN_TOLERANCE);
   let n = 0;
   for (let i = 0; i < values.length; i++) if (values[i] <= limit) n++;
@@ -100,9 +126,10 @@ export function tauStats(values: ArrayLike<number>, tauMin: number): TauStats {
 }
 
 /** τ⁺ and τ⁻ of one head, as collected over an epoch (or an evaluation pass). */
-export interface HeadTemperatures {
+export interface HeadTauValues {
   pos: ArrayLike<number>;
-  neg: ArrayLike<number>;
+  /** Absent or empty for losses without negatives (SimSiam). */
+  neg?: ArrayLike<number>;
 }
 
 /** Per-epoch temperature summary of every head (the EpochPoint fields and the collapse flag). */
@@ -116,12 +143,12 @@ export interface EpochTemperatureSummary {
 }
 
 /** Summarises the temperatures of every head at one epoch. */
-export function summarizeTemperatures(heads: HeadTemperatures[], tauMin: number): EpochTemperatureSummary {
+export function summarizeTemperatures(heads: HeadTauValues[], tauMin: number): EpochTemperatureSummary {
   check(heads.length > 0, "temperature summary needs at least one head");
   let atMin = 0;
   let total = 0;
   for (const h of heads) {
-    for (const v of [h.pos, h.neg]) {
+    for (const v of [h.pos, h.neg ?? []]) {
       atMin += shareAtTauMin(v, tauMin) * v.length;
       total += v.length;
     }
@@ -129,7 +156,7 @@ export function summarizeTemperatures(heads: HeadTemperatures[], tauMin: number)
   const share = total > 0 ? atMin / total : 0;
   return {
     tauPos: heads.map((h) => tauStats(h.pos, tauMin)),
-    tauNeg: heads.map((h) => tauStats(h.neg, tauMin)),
+    tauNeg: heads.filter((h) => h.neg && h.neg.length > 0).map((h) => tauStats(h.neg!, tauMin)),
     collapsed: total > 0 && share >= TEMPERATURE_COLLAPSE_SHARE,
     shareAtTauMin: share,
   };
@@ -141,13 +168,15 @@ export function summarizeTemperatures(heads: HeadTemperatures[], tauMin: number)
  */
 export function temperatureHistograms(
   epoch: number,
-  heads: HeadTemperatures[],
+  heads: HeadTauValues[],
   range: { tauMin: number; tauMax: number },
   bins = 40,
-): NonNullable<CellRecord["temperatures"]> {
+): TemperatureHistogram[] {
   const opts: HistogramOptions = { bins, min: range.tauMin, max: range.tauMax, scale: "log" };
-  return heads.flatMap((h, head) => [
-    { epoch, head, kind: "pos" as const, hist: histogram(h.pos, opts) },
-    { epoch, head, kind: "neg" as const, hist: histogram(h.neg, opts) },
+  return heads.flatMap((h, head): TemperatureHistogram[] => [
+    { epoch, head, kind: "pos", hist: histogram(h.pos, opts) },
+    ...(h.neg && h.neg.length > 0
+      ? [{ epoch, head, kind: "neg" as const, hist: histogram(h.neg, opts) }]
+      : []),
   ]);
 }

@@ -16,7 +16,7 @@ import { check } from "../core/errors.ts";
 import type { CollapseInfo } from "../benchmarks/record.ts";
 import { symmetricEigenvalues } from "./eigen.ts";
 import type { FeatureMatrix } from "./features.ts";
-import { shareAtTauMin, TEMPERATURE_COLLAPSE_SHARE } from "./temperature_stats.ts";
+import { shareAtTauMin, TEMPERATURE_COLLAPSE_SHARE } from "../core/temperature_stats.ts";
 
 /** Rows of `m` divided by their L2 norms, in float64 (zero rows stay zero). */
 function unitRows(m: FeatureMatrix): Float64Array {

@@ -54,7 +54,7 @@ export {
 export {
   AT_TAU_MIN_TOLERANCE,
   type EpochTemperatureSummary,
-  type HeadTemperatures,
+  type HeadTauValues,
   histogram,
   type HistogramOptions,
   shareAtTauMin,
@@ -63,7 +63,7 @@ export {
   TEMPERATURE_COLLAPSE_SHARE,
   temperatureCollapsed,
   temperatureHistograms,
-} from "./temperature_stats.ts";
+} from "../core/temperature_stats.ts";
 export {
   collapseInfo,
   effectiveRank,

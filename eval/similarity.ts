@@ -16,7 +16,7 @@ import { check } from "../core/errors.ts";
 import { Rng } from "../core/random.ts";
 import type { Histogram } from "../benchmarks/record.ts";
 import { type FeatureFn, type HeadFeatureFn, type ImageArray, imageBatch, selectImages } from "./features.ts";
-import { histogram } from "./temperature_stats.ts";
+import { histogram } from "../core/temperature_stats.ts";
 
 /** An augmentation: a batch of NHWC images in [0, 1] to one augmented view per image. */
 export type AugmentFn = (images: tf.Tensor4D, rng: Rng) => tf.Tensor4D;

@@ -11,23 +11,13 @@
  */
 import type * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "../core/random.ts";
-import { check } from "../core/errors.ts";
 import type { Ctx } from "../models/module.ts";
-import { ResNet, type ResNetDepth } from "../models/resnet.ts";
-import { ViT, type VitConfig, vitConfig, type VitPool, type VitSize } from "../models/vit.ts";
+import { BACKBONE_NAMES, createBackbone, isVit, parseBackboneName } from "../models/backbone.ts";
+import type { ResNet } from "../models/resnet.ts";
+import type { ViT, VitConfig, VitPool } from "../models/vit.ts";
 
-/** Every backbone name the suite builds. */
-export const BACKBONES = [
-  "resnet18",
-  "resnet34",
-  "resnet50",
-  "vit-tiny",
-  "vit-small",
-  "vit-base",
-  "vit-large",
-] as const;
-/** A backbone name. */
-export type BackboneName = typeof BACKBONES[number];
+/** Every backbone name the suite builds (the models room's list). */
+export const BACKBONES = BACKBONE_NAMES;
 /** Backbone families. */
 export type BackboneFamily = "resnet" | "vit";
 
@@ -50,56 +40,46 @@ export interface BackboneRequest {
   extra?: Record<string, number | string | boolean>;
 }
 
-/** A built backbone. */
-export type Backbone =
+/** A built backbone, tagged with its family so methods can reach family-specific parts. */
+export type BuiltBackbone =
   | { family: "resnet"; module: ResNet; featureDim: number }
   | { family: "vit"; module: ViT; featureDim: number };
 
 /** The family of a backbone name (UserError for unknown names). */
 export function backboneFamily(name: string): BackboneFamily {
-  check(
-    (BACKBONES as readonly string[]).includes(name),
-    `unknown backbone "${name}"; use one of ${BACKBONES.join(", ")}`,
-  );
-  return name.startsWith("vit") ? "vit" : "resnet";
+  return isVit(parseBackboneName(name)) ? "vit" : "resnet";
 }
 
-/** The ViT configuration a request resolves to. */
-export function vitConfigFor(req: BackboneRequest): VitConfig {
-  const size = req.name.slice("vit-".length) as VitSize;
-  const e = req.extra ?? {};
-  const num = (k: string): number | undefined => (typeof e[k] === "number" ? e[k] as number : undefined);
-  const overrides: Partial<VitConfig> = {
+/** The ViT overrides a cell's `extra` asks for (`vitWidth`, `vitDepth`, `vitHeads`). */
+function vitOverrides(extra: Record<string, number | string | boolean> = {}): Partial<VitConfig> {
+  const num = (
+    k: string,
+  ): number | undefined => (typeof extra[k] === "number" ? extra[k] as number : undefined);
+  const o: Partial<VitConfig> = { classToken: true };
+  if (num("vitWidth") !== undefined) o.width = num("vitWidth");
+  if (num("vitDepth") !== undefined) o.depth = num("vitDepth");
+  if (num("vitHeads") !== undefined) o.heads = num("vitHeads");
+  return o;
+}
+
+/** Builds the backbone a request names (through the models room's `createBackbone`). */
+export function buildBackbone(rng: Rng, req: BackboneRequest): BuiltBackbone {
+  const family = backboneFamily(req.name);
+  const patch = req.extra?.vitPatch;
+  const module = createBackbone(rng, req.name, {
     imageSize: req.image.size,
     inChannels: req.image.channels,
+    width: req.width,
     pool: req.pool ?? "cls",
-    classToken: true,
-  };
-  if (num("vitWidth") !== undefined) overrides.width = num("vitWidth");
-  if (num("vitDepth") !== undefined) overrides.depth = num("vitDepth");
-  if (num("vitHeads") !== undefined) overrides.heads = num("vitHeads");
-  if (num("vitPatch") !== undefined) overrides.patchSize = num("vitPatch");
-  return vitConfig(size, overrides);
-}
-
-/** Builds the backbone a request names. */
-export function buildBackbone(rng: Rng, req: BackboneRequest): Backbone {
-  const family = backboneFamily(req.name);
-  if (family === "resnet") {
-    const depth = Number(req.name.slice("resnet".length)) as ResNetDepth;
-    const module = new ResNet(rng, {
-      depth,
-      width: req.width,
-      imageSize: req.image.size,
-      inChannels: req.image.channels,
-    });
-    return { family, module, featureDim: module.featureDim };
-  }
-  const module = new ViT(rng, vitConfigFor(req));
-  return { family, module, featureDim: module.featureDim };
+    patchSize: typeof patch === "number" ? patch : undefined,
+    vit: vitOverrides(req.extra),
+  });
+  return family === "vit"
+    ? { family, module: module as ViT, featureDim: module.featureDim }
+    : { family, module: module as ResNet, featureDim: module.featureDim };
 }
 
 /** Features [N, F] of images through a backbone (mode from `c`). */
-export function backboneForward(b: Backbone, x: tf.Tensor4D, c: Ctx): tf.Tensor2D {
-  return b.family === "resnet" ? b.module.forward(x, c) : b.module.forward(x, c);
+export function backboneForward(b: BuiltBackbone, x: tf.Tensor4D, c: Ctx): tf.Tensor2D {
+  return b.module.forward(x, c);
 }

@@ -34,7 +34,7 @@ import type { ViT } from "../models/vit.ts";
 import { MaeDecoder, maeDecoderConfig } from "../models/mae_decoder.ts";
 import { randomMasks } from "../models/masking.ts";
 import { patchify } from "../models/patches.ts";
-import { type Backbone, backboneForward, buildBackbone, type ImageSpec } from "./backbone.ts";
+import { backboneForward, buildBackbone, type BuiltBackbone, type ImageSpec } from "./backbone.ts";
 import { buildPhi, MethodBase, type Projector, stepTaus } from "./method_base.ts";
 import type { StepInfo, StepOutput } from "./method.ts";
 import type { ParamGroup } from "./optim.ts";
@@ -56,7 +56,7 @@ class LgpModel extends MethodBase {
   readonly vit: ViT;
   readonly predictor: MultiHead<Mlp>;
   readonly decoder: MaeDecoder;
-  readonly keyBackbone: Backbone;
+  readonly keyBackbone: BuiltBackbone;
   readonly keyProjector: Projector;
 
   constructor(readonly cell: CellConfig, image: ImageSpec, rng: Rng) {

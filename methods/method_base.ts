@@ -10,7 +10,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "../core/random.ts";
 import { type Ctx, ctx, Module, type NamedParam } from "../models/module.ts";
-import { type Backbone, backboneForward } from "./backbone.ts";
+import { backboneForward, type BuiltBackbone } from "./backbone.ts";
 import type {
   MethodModel,
   MethodSimilarity,
@@ -57,7 +57,7 @@ export abstract class MethodBase implements MethodModel {
   constructor(
     readonly method: string,
     readonly variant: "baseline" | "amcl",
-    readonly backbone: Backbone,
+    readonly backbone: BuiltBackbone,
     readonly projector: Projector,
   ) {
     this.root.add("backbone", backbone.module);

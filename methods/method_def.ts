@@ -17,7 +17,7 @@ export const VARIANTS = ["baseline", "amcl"] as const;
 /** A variant. */
 export type Variant = typeof VARIANTS[number];
 /** The two scales. */
-export type Scale = "paper" | "cpu";
+export type Scale = CellConfig["scale"];
 
 /** The method-related fields of a cell, with their default values for one variant and scale. */
 export interface MethodDefaults {

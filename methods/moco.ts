@@ -18,7 +18,7 @@ import { copyState, type Ctx } from "../models/module.ts";
 import { mocoV2Projector } from "../models/mlp.ts";
 import { multiMlp } from "../models/multihead.ts";
 import type { TemperatureMlp } from "../models/temperature.ts";
-import { type Backbone, backboneForward, buildBackbone, type ImageSpec } from "./backbone.ts";
+import { backboneForward, buildBackbone, type BuiltBackbone, type ImageSpec } from "./backbone.ts";
 import { buildPhi, MethodBase, type Projector, stepTaus } from "./method_base.ts";
 import type { StepOutput } from "./method.ts";
 import { extraNumber, type MethodDef } from "./method_def.ts";
@@ -33,7 +33,7 @@ import { withoutGradient } from "./losses/stop_gradient.ts";
 
 class MocoModel extends MethodBase {
   readonly phi: TemperatureMlp | null;
-  readonly keyBackbone: Backbone;
+  readonly keyBackbone: BuiltBackbone;
   readonly keyProjector: Projector;
   readonly queue: KeyQueue;
   readonly momentum: number;

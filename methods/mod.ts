@@ -33,12 +33,12 @@ export { BARLOW } from "./barlow.ts";
 export { CAN } from "./can.ts";
 export { LGP, LGP_STAGES } from "./lgp.ts";
 export {
-  type Backbone,
   type BackboneFamily,
   backboneFamily,
-  type BackboneName,
+  type BackboneRequest,
   BACKBONES,
   buildBackbone,
+  type BuiltBackbone,
   type ImageSpec,
 } from "./backbone.ts";
 export {
@@ -68,7 +68,6 @@ export {
   readCheckpointMeta,
   saveCheckpoint,
 } from "./checkpoint.ts";
-export { COLLAPSE_SHARE, tauStats, temperatureCollapsed } from "./tau_stats.ts";
 export { contrastOptions, temperatureOptions } from "./amcl_settings.ts";
 export { KeyQueue } from "./key_queue.ts";
 export { emaUpdate } from "./ema.ts";

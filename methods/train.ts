@@ -16,12 +16,12 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { Rng } from "../core/random.ts";
 import { applyUpdates, ctx, discardUpdates } from "../models/module.ts";
-import type { EpochPoint, TauStats } from "../benchmarks/record.ts";
+import type { EpochPoint } from "../benchmarks/record.ts";
 import type { MethodModel, StepInfo, StepOutput } from "./method.ts";
 import { clipGradNorm, Optimizer, type OptimizerConfig } from "./optim.ts";
 import { lrAt, type LrSchedule } from "./schedule.ts";
 import { loadCheckpoint, readCheckpointMeta, saveCheckpoint } from "./checkpoint.ts";
-import { tauStats, temperatureCollapsed } from "./tau_stats.ts";
+import { summarizeTemperatures } from "../core/temperature_stats.ts";
 import type { ImageSpec } from "./backbone.ts";
 
 /** The training images, as the loop sees them. */
@@ -306,9 +306,10 @@ export async function train(model: MethodModel, data: TrainData, opts: TrainOpti
       if (tausNow) {
         lastTaus = tausNow;
         const tauMin = opts.tauMin ?? 0;
-        point.tauPos = tausNow.pos.map((a): TauStats => tauStats(a, tauMin));
-        point.tauNeg = tausNow.neg.map((a): TauStats => tauStats(a, tauMin));
-        point.collapsed = temperatureCollapsed([...tausNow.pos, ...tausNow.neg], tauMin);
+        const s = summarizeTemperatures(tausNow.pos.map((pos, h) => ({ pos, neg: tausNow.neg[h] })), tauMin);
+        point.tauPos = s.tauPos;
+        point.tauNeg = s.tauNeg;
+        point.collapsed = s.collapsed;
       }
       await opts.onEpoch?.(point, model);
       curves.push(point);

@@ -12,7 +12,8 @@ import { PAPER_CIFAR, SEEDS } from "./common.ts";
  */
 export const quick: PresetInput = {
   name: "quick",
-  description: "SimCLR baseline vs AMCL (reference tauMin 1e-5, and tauMin 0.05) on the embedded dataset, 3 seeds",
+  description:
+    "SimCLR baseline vs AMCL (reference tauMin 1e-5, and tauMin 0.05) on the embedded dataset, 3 seeds",
   artefacts: ["T3", "T8", "T9", "F8", "F9"],
   fixed: { method: "simclr" },
   cases: [

@@ -17,16 +17,9 @@ import { gram, matmul } from "./products.ts";
 import { check } from "../../core/errors.ts";
 import { fmtShape } from "./validate.ts";
 
-/**
- * The weights of φ. Structurally identical to `PhiParams` of models/temperature.ts (which
- * owns the trainable variables); declared here too so losses stay free of models.
- */
-export interface PhiParams {
-  w1: tf.Tensor2D;
-  b1: tf.Tensor1D;
-  w2: tf.Tensor2D;
-  b2: tf.Tensor1D;
-}
+import type { PhiParams } from "../../models/temperature.ts";
+/** The weights of φ, as the models room's temperature MLP exposes them (`tensors()`). */
+export type { PhiParams };
 
 /** A temperature side: adaptive (from φ) or a constant. */
 export type TauSetting = "adaptive" | number;

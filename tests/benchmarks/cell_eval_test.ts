@@ -56,7 +56,7 @@ Deno.test("cell: similarity, temperature histograms, and a kept checkpoint that 
   const dir = await Deno.makeTempDir({ prefix: "amcl-cell-eval-" });
   try {
     const record: CellRecord = await executeCell(amcl, context(amcl, dir));
-    assert.equal(record.status, "done", record.error);
+    assert.equal(record.status, "done", record.error ?? "");
     assert.equal(record.curves.length, 2);
 
     await t.step("the record has the similarity analysis", () => {
@@ -190,7 +190,7 @@ Deno.test("cell: Barlow Twins AMCL trains with the last partial batch dropped", 
       simPairs: 8,
     });
     const record = await executeCell(cell, context(cell, dir));
-    assert.equal(record.status, "done", record.error);
+    assert.equal(record.status, "done", record.error ?? "");
     assert.ok(Number.isFinite(record.curves[0].loss));
     assert.match(record.similarity!.temperature!, /unscaled/);
   } finally {

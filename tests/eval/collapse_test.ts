@@ -11,7 +11,7 @@ import {
   tauStats,
   temperatureCollapsed,
   temperatureHistograms,
-} from "../../eval/temperature_stats.ts";
+} from "../../core/temperature_stats.ts";
 
 await initBackend("cpu");
 

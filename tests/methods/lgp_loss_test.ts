@@ -13,7 +13,7 @@ import type { MultiHead } from "../../models/multihead.ts";
 import type { TemperatureMlp } from "../../models/temperature.ts";
 import { buildMethod } from "../../methods/registry.ts";
 import { LGP } from "../../methods/lgp.ts";
-import { type Backbone, backboneForward } from "../../methods/backbone.ts";
+import { backboneForward, type BuiltBackbone } from "../../methods/backbone.ts";
 import { contrastOptions } from "../../methods/amcl_settings.ts";
 import type { StepInfo } from "../../methods/method.ts";
 import { amclMocov3, infonce, mocov3 } from "../../methods/losses/mod.ts";
@@ -25,10 +25,10 @@ const views: [tf.Tensor4D, tf.Tensor4D] = [x, tf.reverse(x, 2) as tf.Tensor4D];
 const info: StepInfo = { stage: "moco", epoch: 0, stageProgress: 0, step: 0, totalSteps: 1 };
 
 interface LgpParts {
-  backbone: Backbone;
+  backbone: BuiltBackbone;
   projector: Module & { forward(x: tf.Tensor2D, c: Ctx): tf.Tensor3D };
   predictor: MultiHead;
-  keyBackbone: Backbone;
+  keyBackbone: BuiltBackbone;
   keyProjector: Module & { forward(x: tf.Tensor2D, c: Ctx): tf.Tensor3D };
   phi: TemperatureMlp | null;
 }

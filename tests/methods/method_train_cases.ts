@@ -56,7 +56,7 @@ function defineOne(method: string, variant: "baseline" | "amcl", images: tf.Tens
         }
       },
     });
-    assert.equal(res.status, "done", res.error);
+    assert.equal(res.status, "done", res.error ?? "");
     for (const [stage, l] of Object.entries(losses)) {
       assert.equal(l.length, steps);
       assert.ok(l.every(Number.isFinite), `${stage}: non-finite loss`);

@@ -6,7 +6,7 @@ import type { Rng } from "../../core/random.ts";
 import { Module } from "../../models/module.ts";
 import type { MethodModel, StepInfo, StepOutput } from "../../methods/method.ts";
 import { train, type TrainData, type TrainPlan } from "../../methods/train.ts";
-import { tauStats, temperatureCollapsed } from "../../methods/tau_stats.ts";
+import { tauStats, temperatureCollapsed } from "../../core/temperature_stats.ts";
 
 await initBackend("cpu");
 
@@ -118,7 +118,7 @@ Deno.test("tauStats and temperatureCollapsed follow spec §8 (≥ 90% within 1% 
   assert.equal(s.atMin, 0.5);
   assert.ok(Math.abs(s.mean - 0.25) < 1e-12 && s.min === 0.1 && s.max === 0.5);
   const low = new Array(9).fill(1.009e-5);
-  assert.equal(temperatureCollapsed([low, [1]], 1e-5), true);
-  assert.equal(temperatureCollapsed([low.slice(0, 8), [1, 1]], 1e-5), false);
-  assert.equal(temperatureCollapsed([[1.02e-5]], 1e-5), false);
+  assert.equal(temperatureCollapsed([...low, 1], 1e-5), true);
+  assert.equal(temperatureCollapsed([...low.slice(0, 8), 1, 1], 1e-5), false);
+  assert.equal(temperatureCollapsed([1.02e-5], 1e-5), false);
 });
