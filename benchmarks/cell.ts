@@ -22,11 +22,10 @@ import { Rng } from "../core/random.ts";
 import { initBackend } from "../core/backend.ts";
 import { captureEnv } from "../core/env.ts";
 import { Augmenter } from "../datasets/augment.ts";
-import { BatchIterator } from "../datasets/batches.ts";
 import { buildMethod, trainPlanFor } from "../methods/registry.ts";
 import { backboneFamily } from "../methods/backbone.ts";
 import type { MethodModel } from "../methods/method.ts";
-import { train, type TrainData } from "../methods/train.ts";
+import { train } from "../methods/train.ts";
 import {
   collapseInfo,
   extractFeatures,
@@ -40,7 +39,7 @@ import {
 } from "../eval/mod.ts";
 import type { CellExecutor } from "./executor.ts";
 import { type CellConfig, type CellRecord, RECORD_SCHEMA } from "./record.ts";
-import { openCellData } from "./cell_data.ts";
+import { cellTrainData, openCellData } from "./cell_data.ts";
 import { temperatureEpochs, TemperatureHistograms } from "./tau_histograms.ts";
 
 function extraNum(c: CellConfig, key: string, fallback: number): number {
@@ -137,25 +136,7 @@ export const executeCell: CellExecutor = async (config, ctx) => {
   }
   const augmenter = new Augmenter(config.augs, dataset);
   const norm = (x: tf.Tensor4D) => augmenter.normalise(x);
-  const dropLast = true;
-  const stepsProbe = new BatchIterator(trainSplit, { batchSize: config.batchSize, dropLast, shuffle: false });
-  const data: TrainData = {
-    stepsPerEpoch: stepsProbe.batchesPerEpoch,
-    batchSize: config.batchSize,
-    *batches(epoch, order) {
-      const it = new BatchIterator(trainSplit, {
-        batchSize: config.batchSize,
-        dropLast,
-        rng: order,
-        prefetch: 0,
-      });
-      for (const b of it.epoch(epoch)) yield b.images;
-    },
-    views: (
-      images,
-      r,
-    ) => [augmenter.view(images, r.derive("view/1")), augmenter.view(images, r.derive("view/2"))],
-  };
+  const data = cellTrainData(config, trainSplit, augmenter);
 
   // Model and plan.
   const image = { size: dataset.shape[0], channels: dataset.shape[2] };

@@ -11,6 +11,9 @@ import { openDataset } from "../datasets/registry.ts";
 import { subsetView } from "../datasets/subset.ts";
 import type { Dataset, ImageSplit } from "../datasets/dataset.ts";
 import type { CellConfig } from "./record.ts";
+import type { Augmenter } from "../datasets/augment.ts";
+import { BatchIterator } from "../datasets/batches.ts";
+import type { TrainData } from "../methods/train.ts";
 
 /** The first `n` items of a seeded shuffle of `split` (the whole split when n ≥ its size). */
 function limit(split: ImageSplit, n: number, rng: Rng): ImageSplit {
@@ -68,4 +71,26 @@ export async function openCellData(config: CellConfig, dataDir?: string): Promis
     split: (name: string) => cut[name] ? Promise.resolve(cut[name]) : source.split(name),
   };
   return { source, train, test, view };
+}
+
+/**
+ * The training data of a cell: batches of `split` in a seeded order per epoch (the last
+ * partial batch dropped: Barlow Twins AMCL needs full batches), and two augmented views of
+ * each batch drawn from the step's generator.
+ */
+export function cellTrainData(config: CellConfig, split: ImageSplit, augmenter: Augmenter): TrainData {
+  const dropLast = true;
+  const probe = new BatchIterator(split, { batchSize: config.batchSize, dropLast, shuffle: false });
+  return {
+    stepsPerEpoch: probe.batchesPerEpoch,
+    batchSize: config.batchSize,
+    *batches(epoch, order) {
+      const it = new BatchIterator(split, { batchSize: config.batchSize, dropLast, rng: order, prefetch: 0 });
+      for (const b of it.epoch(epoch)) yield b.images;
+    },
+    views: (
+      images,
+      r,
+    ) => [augmenter.view(images, r.derive("view/1")), augmenter.view(images, r.derive("view/2"))],
+  };
 }

@@ -15,6 +15,7 @@ const KERNELS = [
   { wat: "conv_filter_grad.wat", ts: "conv_filter_grad_wasm.ts", name: "CONV_FILTER_GRAD_WASM" },
   { wat: "channel_ops.wat", ts: "channel_ops_wasm.ts", name: "CHANNEL_OPS_WASM" },
   { wat: "conv_forward.wat", ts: "conv_forward_wasm.ts", name: "CONV_FORWARD_WASM" },
+  { wat: "gemm.wat", ts: "gemm_wasm.ts", name: "GEMM_WASM" },
 ];
 
 const wabt = await wabtInit();

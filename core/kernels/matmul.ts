@@ -4,14 +4,15 @@
  * `transposeB` for a long inner dimension, against 15–25 GFLOP/s plain). tfjs's own MatMul
  * gradient asks for both flags, so every Linear layer's backward and most loss gradients
  * hit the slow path. This kernel transposes the flagged operand once (a cache-blocked copy)
- * and runs the product without flags: through the SIMD kernel of `conv_forward.wat` (a
- * GEMM is a 1×1 convolution) where b is unbatched and N % 8 == 0, else the shipped kernel.
+ * and runs the product without flags: through the SIMD kernel of `gemm.wat` (b packed in
+ * panels of 8 columns) where N % 8 == 0, else the shipped kernel.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { Host } from "./host.ts";
-import { simdConv2d } from "./conv_forward.ts";
+import { Host, sizeOf } from "./host.ts";
+import { packColumns, packRows, simdGemm } from "./gemm.ts";
+import { heapOffset } from "./on_heap.ts";
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 type AnyKernelFunc = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
@@ -57,35 +58,58 @@ function transposed(h: Host, x: tf.TensorInfo): tf.TensorInfo {
 }
 
 /**
- * a·b without transposes through the SIMD convolution kernel (a 1×1 conv over a "row" of M
- * pixels is a GEMM), where b has no batch (or batch 1) and N % 8 == 0; null otherwise.
+ * a·b (a·bᵀ when `bTransposed`) through the SIMD kernel of `gemm.wat` (b packed in panels of
+ * 8 columns, one batch at a time), where N % 8 == 0 and b's batch is 1 or a's; null otherwise.
+ * Each output is the in-order FMA sum over k, as the 1×1-convolution kernel computes it.
  */
-function simdMatMul(a: tf.TensorInfo, b: tf.TensorInfo, backend: unknown): tf.TensorInfo | null {
+function simdMatMul(
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  backend: unknown,
+  bTransposed = false,
+): tf.TensorInfo | null {
   if (a.dtype !== "float32" || b.dtype !== "float32") return null;
-  const K = b.shape[b.shape.length - 2], N = b.shape[b.shape.length - 1];
-  if (N % 8 !== 0 || b.shape.slice(0, -2).some((d) => d !== 1)) return null;
-  if (a.shape[a.shape.length - 1] !== K) return null;
-  const M = a.shape.slice(0, -1).reduce((x, y) => x * y, 1);
-  if (M === 0 || K === 0) return null;
-  const y = simdConv2d({
-    inputs: {
-      x: { dataId: a.dataId, shape: [1, 1, M, K], dtype: "float32" },
-      filter: { dataId: b.dataId, shape: [1, 1, K, N], dtype: "float32" },
-    },
-    backend,
-    attrs: {
-      strides: [1, 1],
-      pad: "valid",
-      dilations: [1, 1],
-      dataFormat: "NHWC",
-    } as unknown as tf.NamedAttrMap,
-  });
-  if (!y) return null;
-  // Broadcast output shape: a's batch dims (b has none that matter) + [M, N].
+  const rb = b.shape.length, ra = a.shape.length;
+  const K = b.shape[rb - (bTransposed ? 1 : 2)], N = b.shape[rb - (bTransposed ? 2 : 1)];
+  if (N % 8 !== 0 || a.shape[ra - 1] !== K || K === 0) return null;
+  const M = a.shape[ra - 2];
+  const aBatch = sizeOf(a.shape.slice(0, -2)), bBatch = sizeOf(b.shape.slice(0, -2));
+  // b shared by every batch of a (then a's batches are one tall [batch·M, K] matrix), or one
+  // b per batch of a with the same leading dims.
+  const perBatch = bBatch !== 1;
+  if (perBatch && (bBatch !== aBatch || rb !== ra || b.shape.slice(0, -2).some((d, i) => d !== a.shape[i]))) {
+    return null;
+  }
   const lead = a.shape.slice(0, -2);
   const bLead = b.shape.slice(0, -2);
   while (lead.length < bLead.length) lead.unshift(1);
-  return { dataId: y.dataId, shape: [...lead, a.shape[a.shape.length - 2], N], dtype: "float32" };
+  const h = new Host("wasm", backend);
+  const P = N / 8;
+  const panels = h.alloc([bBatch, P, K, 8]);
+  const out = h.alloc([...lead, M, N]);
+  const [bv, pv] = h.views(b, panels);
+  for (let i = 0; i < bBatch; i++) {
+    const src = bv.subarray(i * K * N, (i + 1) * K * N),
+      dst = pv.subarray(i * P * K * 8, (i + 1) * P * K * 8);
+    if (bTransposed) packRows(src, N, K, dst);
+    else packColumns(src, K, N, dst);
+  }
+  const ao = heapOffset(backend, a), po = heapOffset(backend, panels), oo = heapOffset(backend, out);
+  let ok: boolean;
+  if (perBatch) {
+    ok = true;
+    for (let i = 0; i < aBatch && ok; i++) {
+      ok = simdGemm(backend, ao + i * M * K * 4, po + i * P * K * 32, oo + i * M * N * 4, M, K, P, N);
+    }
+  } else {
+    ok = simdGemm(backend, ao, po, oo, aBatch * M, K, P, N);
+  }
+  (backend as Disposer).disposeData(panels.dataId);
+  if (!ok) {
+    (backend as Disposer).disposeData(out.dataId);
+    return null;
+  }
+  return out;
 }
 
 function batchMatMul(fallback: AnyKernelFunc) {
@@ -96,6 +120,11 @@ function batchMatMul(fallback: AnyKernelFunc) {
       return simdMatMul(a, b, args.backend) ?? fallback(args) as tf.TensorInfo;
     }
     if (a.dtype !== "float32" || b.dtype !== "float32") return fallback(args) as tf.TensorInfo;
+    if (!attrs.transposeA) {
+      // b's rows pack straight into panels: no transposed copy.
+      const y = simdMatMul(a, b, args.backend, true);
+      if (y) return y;
+    }
     const h = new Host("wasm", args.backend);
     const at = attrs.transposeA ? transposed(h, a) : a;
     const bt = attrs.transposeB ? transposed(h, b) : b;

@@ -2,8 +2,9 @@
  * Matrix products whose gradients use only untransposed products (the transposes are done
  * explicitly by the Transpose kernel). tfjs' generic MatMul gradient multiplies with
  * transposed operands, which the wasm backend runs 10–30× slower than plain products at
- * the sizes of these losses ([2B, 2B] similarity matrices, B = 512). Same values, same
- * gradients, on every backend.
+ * the sizes of these losses ([2B, 2B] similarity matrices, B = 512). The forward `a · bᵀ`
+ * keeps the transposeB flag: core/kernels/matmul.ts packs b's rows directly on wasm. Same
+ * values, same gradients, on every backend.
  *
  * @module
  */
@@ -26,7 +27,7 @@ const matmulOp = tf.customGrad((a, b, save) => {
 const gramOp = tf.customGrad((a, b, save) => {
   (save as Save)([a as tf.Tensor, b as tf.Tensor]);
   return {
-    value: tf.matMul(a as tf.Tensor2D, T(b as tf.Tensor)),
+    value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, false, true),
     gradFunc: (dy: tf.Tensor, [x, y]: tf.Tensor[]) => [
       tf.matMul(dy as tf.Tensor2D, y as tf.Tensor2D),
       tf.matMul(T(dy), x as tf.Tensor2D),
@@ -37,7 +38,7 @@ const gramOp = tf.customGrad((a, b, save) => {
 const gramSelfOp = tf.customGrad((a, save) => {
   (save as Save)([a as tf.Tensor]);
   return {
-    value: tf.matMul(a as tf.Tensor2D, T(a as tf.Tensor)),
+    value: tf.matMul(a as tf.Tensor2D, a as tf.Tensor2D, false, true),
     gradFunc: (dy: tf.Tensor, [x]: tf.Tensor[]) =>
       tf.matMul(tf.add(dy, T(dy)) as tf.Tensor2D, x as tf.Tensor2D),
   };
