@@ -20,10 +20,24 @@
  * - **benchmarks** — presets, the grid runner, the results store, shards and merge.
  * - **reports** — the paper's tables and figures in Vega-Lite, the HTML page, compare.
  *
- * @example Train SimCLR-AMCL for one cell of a sweep
+ * @example The AMCL NT-Xent loss with its temperatures
  * ```ts
- * import { runBench } from "./mod.ts";
- * // equivalent of `deno task bench --preset smoke`
+ * import * as tf from "@tensorflow/tfjs-core";
+ * import { amclNtxent, initBackend, Rng, TemperatureMlp } from "./mod.ts";
+ *
+ * await initBackend("wasm");
+ * const rng = new Rng(0);
+ * const phi = new TemperatureMlp(rng, 128); // φ: d' → 128 → d', shared by all heads
+ * const z1 = tf.randomNormal([256, 3, 128]); // [batch, heads, d'], raw projections of view 1
+ * const z2 = tf.randomNormal([256, 3, 128]); // and of view 2
+ * const { loss, temperatures } = amclNtxent(z1, z2, phi.tensors(), {
+ *   heads: 3, beta: 1e-4, topk: 100, tauMin: 1e-5, tauMax: 2, returnTemperatures: true,
+ * });
+ * ```
+ *
+ * @example A sweep, as `deno task bench --preset smoke` runs it
+ * ```sh
+ * deno task bench --preset smoke --out runs/smoke && deno task compare --in runs/smoke
  * ```
  *
  * @module
