@@ -47,6 +47,11 @@ export interface BenchOptions {
   catalog: Catalog;
   /** Renders the report of OUT and returns where it is (injected by bench_main). */
   renderReport?: (out: string) => Promise<string>;
+  /**
+   * Turns `auto` into the backend the cells will use, once, after the sweep is planned
+   * (injected by bench_main; without it the name is passed to the workers as given).
+   */
+  resolveBackend?: (backend: string) => Promise<string>;
   /** Default worker count for `backend` (injected by bench_main; GPU backends → 1). */
   defaultWorkers?: (backend: string) => number;
   progress?: ProgressSink;
@@ -123,8 +128,9 @@ export async function runBench(o: BenchOptions): Promise<number> {
 
   const shard = o.shard !== undefined ? parseShard(o.shard) : undefined;
   const cells = shard ? shardCells(sweep.cells, shard) : sweep.cells;
+  const backend = o.resolveBackend ? await o.resolveBackend(o.backend) : o.backend;
   await openStore(out, manifest, o.force);
-  const workers = o.workers ?? (o.defaultWorkers ?? (() => navigator.hardwareConcurrency || 1))(o.backend);
+  const workers = o.workers ?? (o.defaultWorkers ?? (() => navigator.hardwareConcurrency || 1))(backend);
   if (!Number.isInteger(workers) || workers < 1) {
     throw new UserError(`--workers ${workers}: expected a whole number ≥ 1`);
   }
@@ -139,7 +145,7 @@ export async function runBench(o: BenchOptions): Promise<number> {
     allIds: manifest.cells,
     executor: o.executor,
     workers,
-    backend: o.backend,
+    backend,
     commit: await gitCommit(),
     keepCheckpoints: o.keepCheckpoints ?? false,
     progress: o.progress ?? makeProgress(o.quiet),

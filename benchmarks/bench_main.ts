@@ -8,7 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import { explainPermission, runCli, UserError } from "../core/errors.ts";
-import { initBackend } from "../core/backend.ts";
+import { initBackend, parseBackendName } from "../core/backend.ts";
 import { listMethods } from "../methods/registry.ts";
 import { runBench } from "./bench.ts";
 import { registryCatalog } from "./registry_catalog.ts";
@@ -78,22 +78,26 @@ if (import.meta.main) {
       }
       return Number(v);
     };
-    // `auto` is measured once here, not in every worker: each worker then starts the
-    // concrete backend, and the default worker count follows the backend really used.
-    let backend = values.backend;
-    if (backend === "auto" && values.emit === undefined) {
-      const info = await initBackend("auto");
-      backend = info.name;
-      if (!values.quiet) {
-        const ms = Object.entries(info.measured ?? {}).map(([k, v]) => `${k} ${v} ms`).join(", ");
-        console.log(`backend: auto → ${info.name} (${info.device})${ms ? `; measured ${ms}` : ""}`);
-      }
-    }
+    // Unknown names fail here, before any folder is made.
+    const backend = parseBackendName(values.backend);
     return await runBench({
       preset: values.preset,
       scale: values.scale as Scale,
       dataset: values.dataset,
       backend,
+      // `auto` is measured once, after the preset is validated and before the workers start:
+      // each worker then starts the concrete backend, and the default worker count follows it.
+      // A named backend is started here too, so one that cannot start is one line, not a
+      // failed record per cell.
+      resolveBackend: async (name) => {
+        const info = await initBackend(name);
+        if (name !== "auto") return info.name;
+        if (!values.quiet) {
+          const ms = Object.entries(info.measured ?? {}).map(([k, v]) => `${k} ${v} ms`).join(", ");
+          console.log(`backend: auto → ${info.name} (${info.device})${ms ? `; measured ${ms}` : ""}`);
+        }
+        return info.name;
+      },
       out: values.out,
       workers: int("workers", values.workers),
       seeds: values.seeds,
