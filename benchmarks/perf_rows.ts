@@ -167,6 +167,16 @@ export function perfRows(leakSteps = 100): PerfRowDef[] {
       title: "simclr baseline ResNet-18 ×1 b32 32²",
       peer: { width: 1, batch: 32, size: 32, heads: 1 },
     },
+    // AMCL's overhead at the backbone width the paper uses: at ×1/8 the C − 1 extra heads are a
+    // large share of the step; at ×1 they are not.
+    ...["simclr", "moco", "simsiam", "barlow"].flatMap((m) =>
+      (["baseline", "amcl"] as const)
+        .filter((v) => !(m === "simclr" && v === "baseline"))
+        .map((v) => ({
+          ...r18(`${m}${v === "amcl" ? "-amcl" : ""}-r18w1-b32`, m, v, 1, null, { heavy: true, batch: 32 }),
+          title: `${m} ${v === "amcl" ? "AMCL C=3" : "baseline"} ResNet-18 ×1 b32 32²`,
+        }))
+    ),
   ];
 }
 
