@@ -297,6 +297,31 @@ function emptyRow(def: PerfRowDef, backend: string): PerfRow {
   };
 }
 
+/**
+ * Fills the end of a measured row: its tensor counts (with growth and leaks derived), median
+ * ms over `out.msSteps`, images per second when `images` (per timed call) is given, this
+ * row's sampled peak RSS and the process's peak RSS so far.
+ */
+function finishRow(
+  out: PerfRow,
+  t: Pick<TensorCounts, "before" | "afterWarmup" | "afterSteps" | "after">,
+  peakRss: number,
+  images?: number,
+): void {
+  out.tensors = {
+    before: t.before,
+    afterWarmup: t.afterWarmup,
+    afterSteps: t.afterSteps,
+    after: t.after,
+    growth: t.afterSteps - t.afterWarmup,
+    leaked: t.after - t.before,
+  };
+  out.ms = round(median(out.msSteps));
+  if (images !== undefined) out.imagesPerSec = round(images / out.ms * 1000, 1);
+  out.peakRssMiB = round(peakRss, 1);
+  out.processPeakRssMiB = processPeakRssMiB();
+}
+
 function rss(): number {
   return Deno.memoryUsage().rss / MiB;
 }
@@ -378,18 +403,7 @@ async function stepRow(def: StepRow, o: PerfOptions, backend: string): Promise<P
       paired ? runSteps(paired, (baseSteps) => body(trainSteps, baseSteps)) : body(trainSteps, null),
   );
   const after = tf.memory().numTensors;
-  out.tensors = {
-    before,
-    afterWarmup,
-    afterSteps,
-    after,
-    growth: afterSteps - afterWarmup,
-    leaked: after - before,
-  };
-  out.ms = round(median(out.msSteps));
-  out.imagesPerSec = round(def.batch / out.ms * 1000, 1);
-  out.peakRssMiB = round(peakRss, 1);
-  out.processPeakRssMiB = processPeakRssMiB();
+  finishRow(out, { before, afterWarmup, afterSteps, after }, peakRss, def.batch);
   return out;
 }
 
@@ -407,18 +421,10 @@ async function leakRow(def: LeakRow, o: PerfOptions, backend: string): Promise<P
     });
   });
   const after = tf.memory().numTensors;
-  out.tensors = {
-    before,
-    afterWarmup: counts[0] ?? before,
-    afterSteps: counts[counts.length - 1] ?? before,
-    after,
-    growth: (counts[counts.length - 1] ?? 0) - (counts[0] ?? 0),
-    leaked: after - before,
-  };
-  out.ms = round(median(out.msSteps));
-  out.imagesPerSec = round(def.batch / out.ms * 1000, 1);
-  out.peakRssMiB = round(peakRss, 1);
-  out.processPeakRssMiB = processPeakRssMiB();
+  // With no steps recorded both ends are `before`, so growth is 0.
+  const afterWarmup = counts[0] ?? before;
+  const afterSteps = counts[counts.length - 1] ?? before;
+  finishRow(out, { before, afterWarmup, afterSteps, after }, peakRss, def.batch);
   out.note = `${counts.length} steps; tensor count after each step from ${counts[0]} to ${
     counts[counts.length - 1]
   }`;
@@ -494,17 +500,7 @@ async function lossRow(def: LossRow, o: PerfOptions, backend: string): Promise<P
   tf.dispose([z1, z2]);
   phi.dispose();
   const after = tf.memory().numTensors;
-  out.tensors = {
-    before,
-    afterWarmup,
-    afterSteps,
-    after,
-    growth: afterSteps - afterWarmup,
-    leaked: after - before,
-  };
-  out.ms = round(median(out.msSteps));
-  out.peakRssMiB = round(peakRss, 1);
-  out.processPeakRssMiB = processPeakRssMiB();
+  finishRow(out, { before, afterWarmup, afterSteps, after }, peakRss);
   return out;
 }
 
@@ -537,18 +533,7 @@ async function augmentRow(def: AugmentRow, o: PerfOptions, backend: string): Pro
   const afterSteps = tf.memory().numTensors;
   images.dispose();
   const after = tf.memory().numTensors;
-  out.tensors = {
-    before,
-    afterWarmup,
-    afterSteps,
-    after,
-    growth: afterSteps - afterWarmup,
-    leaked: after - before,
-  };
-  out.ms = round(median(out.msSteps));
-  out.imagesPerSec = round(def.images / out.ms * 1000, 1);
-  out.peakRssMiB = round(peakRss, 1);
-  out.processPeakRssMiB = processPeakRssMiB();
+  finishRow(out, { before, afterWarmup, afterSteps, after }, peakRss, def.images);
   return out;
 }
 

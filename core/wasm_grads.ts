@@ -97,6 +97,28 @@ function isChannelsLast(format: unknown): boolean {
   return format === undefined || format === null || format === "NHWC" || format === "channelsLast";
 }
 
+/**
+ * The conv geometry a conv-gradient kernel works on (dilation 1, channels-last), or null when
+ * the attrs ask for another data format (the caller then falls back).
+ */
+function nhwcConvInfo(
+  xShape: number[],
+  filterShape: number[],
+  attrs: Pick<tf.Conv2DBackpropInputAttrs, "dataFormat" | "strides" | "pad" | "dimRoundingMode">,
+): tf.backend_util.Conv2DInfo | null {
+  if (!isChannelsLast(attrs.dataFormat)) return null;
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    "channelsLast",
+  );
+}
+
 /** One spatial axis of the input-gradient phase plan (see module doc). */
 interface Phase {
   /** Residue of (i + padBefore) mod stride. */
@@ -130,17 +152,8 @@ function conv2dBackpropInput(args: KernelArgs, fallback: AnyKernelFunc): tf.Tens
   const b = args.backend as WasmBackend;
   const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const attrs = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
-  if (!isChannelsLast(attrs.dataFormat)) return fallback(args) as tf.TensorInfo;
-  const info = tf.backend_util.computeConv2DInfo(
-    attrs.inputShape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    "channelsLast",
-  );
+  const info = nhwcConvInfo(attrs.inputShape, filter.shape, attrs);
+  if (!info) return fallback(args) as tf.TensorInfo;
   const [B, H, W, Cin] = attrs.inputShape;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const Cout = info.outChannels;
@@ -215,17 +228,8 @@ function conv2dBackpropFilter(args: KernelArgs, fallback: AnyKernelFunc): tf.Ten
   const b = args.backend as WasmBackend;
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const attrs = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-  if (!isChannelsLast(attrs.dataFormat)) return fallback(args) as tf.TensorInfo;
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    attrs.filterShape as [number, number, number, number],
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    "channelsLast",
-  );
+  const info = nhwcConvInfo(x.shape, attrs.filterShape, attrs);
+  if (!info) return fallback(args) as tf.TensorInfo;
   const [B, H, W, Cin] = x.shape;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const Cout = info.outChannels;

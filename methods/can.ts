@@ -27,7 +27,8 @@ import { simclrProjector } from "../models/mlp.ts";
 import { multiMlp } from "../models/multihead.ts";
 import type { TemperatureMlp } from "../models/temperature.ts";
 import type { ViT } from "../models/vit.ts";
-import { MaeDecoder, maeDecoderConfig, ScalarEmbedding } from "../models/mae_decoder.ts";
+import type { MaeDecoder } from "../models/mae_decoder.ts";
+import { ScalarEmbedding } from "../models/mae_decoder.ts";
 import { randomMasks } from "../models/masking.ts";
 import { patchify } from "../models/patches.ts";
 import { buildBackbone, type ImageSpec } from "./backbone.ts";
@@ -37,6 +38,7 @@ import { extraBool, extraNumber, type MethodDef } from "./method_def.ts";
 import { vitDefaults } from "./defaults.ts";
 import { contrastOptions } from "./amcl_settings.ts";
 import { maskedPatchMse, normalizePatches } from "./patch_loss.ts";
+import { maeDecoderFromCell } from "./mae_decoder_from_cell.ts";
 import { infonce, INFONCE_INFO } from "./losses/infonce.ts";
 import { AMCL_INFONCE_INFO, amclInfonce } from "./losses/amcl_infonce.ts";
 
@@ -65,17 +67,7 @@ class CanModel extends MethodBase {
       multiMlp(rng.derive("projector"), cell.heads, simclrProjector(d, out, d)),
     );
     this.vit = backbone.module as ViT;
-    this.decoder = this.root.add(
-      "decoder",
-      new MaeDecoder(
-        rng.derive("decoder"),
-        maeDecoderConfig(this.vit, {
-          dim: extraNumber(cell, "decoderDim", 512),
-          depth: extraNumber(cell, "decoderDepth", 8),
-          heads: extraNumber(cell, "decoderHeads", 16),
-        }),
-      ),
-    );
+    this.decoder = this.root.add("decoder", maeDecoderFromCell(rng.derive("decoder"), this.vit, cell));
     this.sigmaEmbed = this.root.add(
       "sigma_embed",
       new ScalarEmbedding(rng.derive("sigma_embed"), this.decoder.config.dim),

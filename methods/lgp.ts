@@ -31,7 +31,7 @@ import { type Mlp, mocoV3Predictor, mocoV3Projector } from "../models/mlp.ts";
 import { type MultiHead, multiMlp } from "../models/multihead.ts";
 import type { TemperatureMlp } from "../models/temperature.ts";
 import type { ViT } from "../models/vit.ts";
-import { MaeDecoder, maeDecoderConfig } from "../models/mae_decoder.ts";
+import type { MaeDecoder } from "../models/mae_decoder.ts";
 import { randomMasks } from "../models/masking.ts";
 import { patchify } from "../models/patches.ts";
 import { backboneForward, buildBackbone, type BuiltBackbone, type ImageSpec } from "./backbone.ts";
@@ -42,6 +42,7 @@ import { extraNumber, type MethodDef } from "./method_def.ts";
 import { vitDefaults } from "./defaults.ts";
 import { contrastOptions } from "./amcl_settings.ts";
 import { maskedPatchMse, normalizePatches } from "./patch_loss.ts";
+import { maeDecoderFromCell } from "./mae_decoder_from_cell.ts";
 import { emaUpdate } from "./ema.ts";
 import { momentumAt } from "./schedule.ts";
 import { mocov3, MOCOV3_INFO } from "./losses/mocov3.ts";
@@ -87,17 +88,7 @@ class LgpModel extends MethodBase {
         mocoV3Predictor(dim, extraNumber(cell, "predHidden", 4096)),
       ),
     );
-    this.decoder = this.root.add(
-      "decoder",
-      new MaeDecoder(
-        rng.derive("decoder"),
-        maeDecoderConfig(this.vit, {
-          dim: extraNumber(cell, "decoderDim", 512),
-          depth: extraNumber(cell, "decoderDepth", 8),
-          heads: extraNumber(cell, "decoderHeads", 16),
-        }),
-      ),
-    );
+    this.decoder = this.root.add("decoder", maeDecoderFromCell(rng.derive("decoder"), this.vit, cell));
     const key = make();
     this.keyBackbone = key.backbone;
     this.keyProjector = key.projector;

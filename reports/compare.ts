@@ -119,6 +119,56 @@ function decide(
   return { test, outcome: "tie" };
 }
 
+/** The metric a row compares: the one asked for, else the primary metric of its records. */
+function metricChooser(opts: CompareOptions): (gs: CellGroup[]) => AccuracyMetric {
+  return (gs) =>
+    opts.metric && opts.metric !== "auto" ? opts.metric : primaryMetric(gs.flatMap((g) => g.records));
+}
+
+/**
+ * The row of side-A grid point `g` against its side-B counterpart `other` (none: no test,
+ * outcome "n/a"); `fa`/`fb` scale each side's values to percent.
+ */
+function pairedRow(
+  g: CellGroup,
+  other: CellGroup | undefined,
+  metric: AccuracyMetric,
+  fa: number,
+  fb: number,
+  alpha: number,
+  collapseB: string,
+): ComparisonRow {
+  const a = side(g, metric, fa);
+  const b = other ? side(other, metric, fb) : null;
+  const { test, outcome } = decide(a, b, alpha);
+  return {
+    config: g.config,
+    metric,
+    a,
+    b,
+    delta: b ? a.summary.mean - b.summary.mean : NaN,
+    test,
+    outcome,
+    collapseA: collapseNote(g.records),
+    collapseB,
+  };
+}
+
+/** The row of a side-B grid point that nothing on side A pairs with. */
+function unpairedRow(g: CellGroup, metric: AccuracyMetric, fb: number, collapseB: string): ComparisonRow {
+  return {
+    config: g.config,
+    metric,
+    a: null,
+    b: side(g, metric, fb),
+    delta: NaN,
+    test: null,
+    outcome: "n/a",
+    collapseA: "",
+    collapseB,
+  };
+}
+
 function countOutcomes(rows: readonly ComparisonRow[]): Record<Outcome, number> {
   const counts: Record<Outcome, number> = { win: 0, tie: 0, loss: 0, untested: 0, "n/a": 0 };
   for (const r of rows) counts[r.outcome]++;
@@ -161,41 +211,16 @@ export function compareVariants(records: readonly CellRecord[], opts: CompareOpt
   const base = groups.filter((g) => g.config.variant !== "amcl");
   const used = new Set<CellGroup>();
   const rows: ComparisonRow[] = [];
-  const metricFor = (gs: CellGroup[]) =>
-    opts.metric && opts.metric !== "auto" ? opts.metric : primaryMetric(gs.flatMap((g) => g.records));
+  const metricFor = metricChooser(opts);
   for (const g of amcl) {
     const partner = partnerOf(g, base);
     if (partner) used.add(partner);
     const metric = metricFor(partner ? [g, partner] : [g]);
-    const a = side(g, metric, factor);
-    const b = partner ? side(partner, metric, factor) : null;
-    const { test, outcome } = decide(a, b, alpha);
-    rows.push({
-      config: g.config,
-      metric,
-      a,
-      b,
-      delta: b ? a.summary.mean - b.summary.mean : NaN,
-      test,
-      outcome,
-      collapseA: collapseNote(g.records),
-      collapseB: "",
-    });
+    rows.push(pairedRow(g, partner, metric, factor, factor, alpha, ""));
   }
   for (const g of base) {
     if (used.has(g)) continue;
-    const metric = metricFor([g]);
-    rows.push({
-      config: g.config,
-      metric,
-      a: null,
-      b: side(g, metric, factor),
-      delta: NaN,
-      test: null,
-      outcome: "n/a",
-      collapseA: "",
-      collapseB: "",
-    });
+    rows.push(unpairedRow(g, metricFor([g]), factor, ""));
   }
   const fields = axisFields(rows.map((r) => r.config), ["seed", "variant"]);
   return {
@@ -224,41 +249,16 @@ export function compareRuns(
   const gb = new Map(groupCells(recordsB).map((g) => [g.key, g]));
   const rows: ComparisonRow[] = [];
   const seen = new Set<string>();
-  const metricFor = (gs: CellGroup[]) =>
-    opts.metric && opts.metric !== "auto" ? opts.metric : primaryMetric(gs.flatMap((g) => g.records));
+  const metricFor = metricChooser(opts);
   for (const g of ga) {
     const other = gb.get(g.key);
     seen.add(g.key);
     const metric = metricFor(other ? [g, other] : [g]);
-    const a = side(g, metric, fa);
-    const b = other ? side(other, metric, fb) : null;
-    const { test, outcome } = decide(a, b, alpha);
-    rows.push({
-      config: g.config,
-      metric,
-      a,
-      b,
-      delta: b ? a.summary.mean - b.summary.mean : NaN,
-      test,
-      outcome,
-      collapseA: collapseNote(g.records),
-      collapseB: other ? collapseNote(other.records) : "",
-    });
+    rows.push(pairedRow(g, other, metric, fa, fb, alpha, other ? collapseNote(other.records) : ""));
   }
   for (const g of gb.values()) {
     if (seen.has(g.key)) continue;
-    const metric = metricFor([g]);
-    rows.push({
-      config: g.config,
-      metric,
-      a: null,
-      b: side(g, metric, fb),
-      delta: NaN,
-      test: null,
-      outcome: "n/a",
-      collapseA: "",
-      collapseB: collapseNote(g.records),
-    });
+    rows.push(unpairedRow(g, metricFor([g]), fb, collapseNote(g.records)));
   }
   const fields = varyingFields(rows.map((r) => r.config), ["seed"]);
   return {

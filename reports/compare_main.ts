@@ -7,8 +7,8 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { runCli, UserError } from "../core/errors.ts";
+import { parseReportArgs } from "./cli_args.ts";
 import { type CompareOptions, runCompare } from "./compare_run.ts";
 
 const USAGE = "usage: deno task compare --in OUT [--against OTHER_OUT] [--metric auto|linear|knn] " +
@@ -16,27 +16,14 @@ const USAGE = "usage: deno task compare --in OUT [--against OTHER_OUT] [--metric
 
 if (import.meta.main) {
   await runCli(async () => {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: Deno.args,
-        options: {
-          in: { type: "string" },
-          against: { type: "string" },
-          metric: { type: "string", default: "auto" },
-          alpha: { type: "string", default: "0.05" },
-          out: { type: "string" },
-          help: { type: "boolean", short: "h" },
-        },
-      }));
-    } catch (e) {
-      throw new UserError(`${(e as Error).message}; ${USAGE}`);
-    }
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
-    if (!values.in) throw new UserError(`missing --in OUT (the run's results folder); ${USAGE}`);
+    const parsed = parseReportArgs(Deno.args, {
+      against: { type: "string" },
+      metric: { type: "string", default: "auto" },
+      alpha: { type: "string", default: "0.05" },
+      out: { type: "string" },
+    }, USAGE);
+    if (!parsed) return 0;
+    const { values, inDir } = parsed;
     const metrics: Record<string, CompareOptions["metric"]> = {
       auto: "auto",
       linear: "linearTop1",
@@ -48,7 +35,7 @@ if (import.meta.main) {
     if (!(alpha > 0 && alpha < 1)) {
       throw new UserError(`--alpha must be a number in (0, 1), not "${values.alpha}"`);
     }
-    const r = await runCompare(values.in, { against: values.against, metric, alpha, outDir: values.out });
+    const r = await runCompare(inDir, { against: values.against, metric, alpha, outDir: values.out });
     console.log(r.text);
     console.log(`written: ${r.files.join(", ")}`);
     return 0;

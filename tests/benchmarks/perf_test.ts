@@ -77,6 +77,14 @@ Deno.test("perf rows: ids are unique, filters select by substring, the reference
   assert.deepEqual(selectRows(rows, ["barlow"]).map((r) => r.id), [
     "barlow-r18w8-b128",
     "barlow-amcl-r18w8-b128",
+    "barlow-r18w1-b32",
+    "barlow-amcl-r18w1-b32",
+  ]);
+  assert.deepEqual(selectRows(rows, ["amcl-r18w1"]).map((r) => r.id), [
+    "simclr-amcl-r18w1-b32",
+    "moco-amcl-r18w1-b32",
+    "simsiam-amcl-r18w1-b32",
+    "barlow-amcl-r18w1-b32",
   ]);
   assert.equal(selectRows(rows, []).length, rows.length);
   const peered = rows.filter((r) => r.kind === "step" && r.peer);

@@ -2,31 +2,21 @@ import assert from "node:assert/strict";
 import Papa from "papaparse";
 import { UserError } from "../../core/errors.ts";
 import { type BenchOptions, runBench } from "../../benchmarks/bench.ts";
-import { QuietProgress } from "../../benchmarks/progress.ts";
 import { readManifest } from "../../benchmarks/store.ts";
 import { executeCell as testExecutor } from "./fixtures/test_executor.ts";
-import { testCatalog } from "./fixtures/test_catalog.ts";
-import { comparable, miniPreset, readAllRecords, tempDir, writePreset } from "./fixtures/helpers.ts";
+import {
+  benchOptions,
+  comparable,
+  miniPreset,
+  readAllRecords,
+  tempDir,
+  writePreset,
+} from "./fixtures/helpers.ts";
 
 const TEST_EXECUTOR = new URL("./fixtures/test_executor.ts", import.meta.url).href;
 
 function opts(preset: string, out: string, more: Partial<BenchOptions> = {}): BenchOptions {
-  return {
-    preset,
-    out,
-    scale: "cpu",
-    backend: "cpu",
-    sets: [],
-    force: false,
-    quiet: true,
-    emitOpts: [],
-    report: false,
-    executor: TEST_EXECUTOR,
-    catalog: testCatalog,
-    progress: new QuietProgress(),
-    log: () => {},
-    ...more,
-  };
+  return benchOptions(preset, out, TEST_EXECUTOR, more);
 }
 
 Deno.test("runner: 2 workers give the same records as 1 worker and as in-process runs, and run in parallel", async () => {

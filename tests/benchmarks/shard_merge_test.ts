@@ -3,29 +3,19 @@ import { UserError } from "../../core/errors.ts";
 import { type BenchOptions, runBench } from "../../benchmarks/bench.ts";
 import { mergeSweeps } from "../../benchmarks/merge.ts";
 import { parseShard, shardCells } from "../../benchmarks/shard.ts";
-import { QuietProgress } from "../../benchmarks/progress.ts";
 import { readManifest } from "../../benchmarks/store.ts";
 import { executeCell as testExecutor } from "./fixtures/test_executor.ts";
-import { testCatalog } from "./fixtures/test_catalog.ts";
-import { comparable, miniPreset, readAllRecords, tempDir, writePreset } from "./fixtures/helpers.ts";
+import {
+  benchOptions,
+  comparable,
+  miniPreset,
+  readAllRecords,
+  tempDir,
+  writePreset,
+} from "./fixtures/helpers.ts";
 
 function opts(preset: string, out: string, more: Partial<BenchOptions> = {}): BenchOptions {
-  return {
-    preset,
-    out,
-    scale: "cpu",
-    backend: "cpu",
-    sets: [],
-    force: false,
-    quiet: true,
-    emitOpts: [],
-    report: false,
-    executor: testExecutor,
-    catalog: testCatalog,
-    progress: new QuietProgress(),
-    log: () => {},
-    ...more,
-  };
+  return benchOptions(preset, out, testExecutor, more);
 }
 
 function isUserError(pattern: RegExp) {
