@@ -35,7 +35,9 @@ const USAGE =
   `usage: deno task eval knn|linear|labels|similarity (--features pixels | --checkpoint OUT/cells/ID)
   [--dataset NAME] [--json] [--k 200] [--t 0.1] [--epochs 100] [--seed 0] [--backend wasm] [--batch-norm]
   [--per-class 10,20,50,100,200,500] [--pairs 500] [--augs default] [--tau 0.5] [--backbone NAME]
-  [--data-dir DIR]
+  [--data-dir DIR] [--workers N]
+--workers N splits the kNN queries over N Web Workers (same result); the default is one per CPU
+when the product bank × queries × dims is above 2e10 multiply-adds (about a second), else 1.
 A checkpoint folder is a cell's OUT/cells/ID; the sweep keeps it after the cell finishes only with
 deno task bench --keep-checkpoints. With --checkpoint the defaults are the cell's (dataset and its
 train/test cut, seed, k, t, probe epochs, labels per class, pairs, augmentations).`;
@@ -63,7 +65,7 @@ function summary(r: EvalRecord): string {
       return `${head} top-1 ${pct(x.top1)}, top-5 ${
         pct(x.top5)
       } (k ${x.k}, t ${x.t}, ${x.bankSize} × ${x.querySize}` +
-        ` × ${x.dim}, ${x.seconds.toFixed(1)} s)`;
+        ` × ${x.dim}, ${x.seconds.toFixed(1)} s, ${x.workers} thread${x.workers > 1 ? "s" : ""})`;
     case "linear":
       return `${head} top-1 ${pct(x.top1)}, top-5 ${pct(x.top5)} (${x.epochs} epochs, final loss ` +
         `${x.finalLoss.toFixed(4)}, ${x.seconds.toFixed(1)} s)`;
@@ -103,6 +105,7 @@ async function main(): Promise<number> {
       tau: { type: "string" },
       backbone: { type: "string" },
       "data-dir": { type: "string" },
+      workers: { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -134,6 +137,12 @@ async function main(): Promise<number> {
   );
   const seedArg = int("seed", values.seed);
   check(seedArg === undefined || seedArg >= 0, `--seed must be a non-negative integer, got ${seedArg}`);
+  const workersArg = int("workers", values.workers);
+  check(
+    workersArg === undefined || workersArg > 0,
+    `--workers must be a positive integer, got ${workersArg}`,
+  );
+  check(workersArg === undefined || protocol === "knn", "--workers applies to the knn protocol only");
   const perClassArg = values["per-class"]?.split(",").map((s) => int("per-class", s.trim())!);
 
   const info = await initBackend(values.backend as BackendName);
@@ -171,6 +180,7 @@ async function main(): Promise<number> {
       pairs: int("pairs", values.pairs) ?? extraNumber(loaded, "simPairs"),
       augs: values.augs ?? cell?.augs,
       tau: num("tau", values.tau),
+      knnWorkers: workersArg ?? "auto",
       progress: tty ? (line) => Deno.stdout.writeSync(enc.encode(`\r\x1b[K${line}`)) : undefined,
     });
     if (tty) Deno.stdout.writeSync(enc.encode("\r\x1b[K"));

@@ -25,7 +25,17 @@ export {
   selectRows,
 } from "./features.ts";
 export { labelledSplit, splitImages } from "./split_input.ts";
-export { knnEvaluate, knnMonitor, type KnnOptions, knnPredict, type KnnResult } from "./knn.ts";
+export {
+  autoKnnWorkers,
+  knnEvaluate,
+  knnEvaluateParallel,
+  knnMonitor,
+  type KnnOptions,
+  type KnnParallelOptions,
+  knnPredict,
+  knnPredictParallel,
+  type KnnResult,
+} from "./knn.ts";
 export {
   linearProbe,
   type LinearProbeOptions,

@@ -22,7 +22,7 @@ import {
   pixelFeatures,
 } from "./features.ts";
 import { labelledSplit, splitImages } from "./split_input.ts";
-import { knnEvaluate, type KnnResult } from "./knn.ts";
+import { autoKnnWorkers, knnEvaluateParallel, type KnnResult } from "./knn.ts";
 import { linearProbe, type LinearProbeResult } from "./linear.ts";
 import { DEFAULT_LABELS_PER_CLASS, labelEfficiency, type LabelEfficiencyResult } from "./label_efficiency.ts";
 import {
@@ -69,6 +69,8 @@ export interface EvalRequest {
   pairs?: number;
   augs?: string;
   tau?: number;
+  /** kNN: Web Workers sharing the query batches, or "auto" ({@link autoKnnWorkers}); default 1. */
+  knnWorkers?: number | "auto";
   /** Called with one-line progress messages. */
   progress?: (line: string) => void;
 }
@@ -113,8 +115,16 @@ export async function runEvaluation(req: EvalRequest): Promise<EvalRecord> {
     case "knn": {
       const train = await labelledFeatures(req, "train");
       const test = await labelledFeatures(req, "test");
-      req.progress?.("kNN classification");
-      result = knnEvaluate(train, test, { k: req.k, t: req.t, numClasses: ds.classes });
+      const workers = req.knnWorkers === "auto"
+        ? autoKnnWorkers(train.x.n, test.x.n, train.x.dim)
+        : req.knnWorkers ?? 1;
+      req.progress?.(`kNN classification (${workers} thread${workers > 1 ? "s" : ""})`);
+      result = await knnEvaluateParallel(train, test, {
+        k: req.k,
+        t: req.t,
+        numClasses: ds.classes,
+        workers,
+      });
       break;
     }
     case "linear": {
