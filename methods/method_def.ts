@@ -20,24 +20,24 @@ export type Variant = typeof VARIANTS[number];
 export type Scale = CellConfig["scale"];
 
 /** The method-related fields of a cell, with their default values for one variant and scale. */
-export interface MethodDefaults {
-  backbone: string;
-  width: number;
-  epochs: number;
-  batchSize: number;
-  heads: number;
-  topk: number;
-  augs: string;
-  tauMode: TauMode;
-  tau: number;
-  tauMin: number;
-  tauMax: number;
-  negReg: "code" | "paper";
-  beta: number;
-  lr: number;
-  /** Method-specific settings (sizes, weights, queue length, …); stable key order. */
-  extra: Record<string, number | string | boolean>;
-}
+export type MethodDefaults = Pick<
+  CellConfig,
+  | "backbone"
+  | "width"
+  | "epochs"
+  | "batchSize"
+  | "heads"
+  | "topk"
+  | "augs"
+  | "tauMode"
+  | "tau"
+  | "tauMin"
+  | "tauMax"
+  | "negReg"
+  | "beta"
+  | "lr"
+  | "extra"
+>;
 
 /** A method declaration (one per method file). */
 export interface MethodDef {
