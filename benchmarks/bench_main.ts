@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { explainPermission, runCli, UserError } from "../core/errors.ts";
+import { parseCli } from "../core/cli.ts";
 import { initBackend, parseBackendName } from "../core/backend.ts";
 import { listMethods } from "../methods/registry.ts";
 import { runBench } from "./bench.ts";
@@ -24,9 +24,9 @@ presets: ${BUILTIN_PRESETS.map((p) => p.name).join(", ")}`;
 
 if (import.meta.main) {
   await runCli(async () => {
-    const { values } = parseArgs({
-      args: Deno.args,
-      options: {
+    const parsed = parseCli(
+      Deno.args,
+      {
         preset: { type: "string", default: "quick" },
         scale: { type: "string", default: "cpu" },
         dataset: { type: "string" },
@@ -45,13 +45,11 @@ if (import.meta.main) {
         "emit-opt": { type: "string", multiple: true, default: [] },
         list: { type: "boolean", default: false },
         json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
       },
-    });
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
+      USAGE,
+    );
+    if (!parsed) return 0;
+    const { values } = parsed;
     if (values.list) {
       const rows = listMethods();
       if (values.json) console.log(JSON.stringify(rows, null, 2));

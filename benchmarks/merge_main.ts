@@ -5,25 +5,25 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { runCli } from "../core/errors.ts";
+import { parseCli } from "../core/cli.ts";
 import { mergeSweeps } from "./merge.ts";
+
+const USAGE = "usage: deno task merge OUT... [--out DEST] [--quiet]";
 
 if (import.meta.main) {
   await runCli(async () => {
-    const { values, positionals } = parseArgs({
-      args: Deno.args,
-      allowPositionals: true,
-      options: {
+    const parsed = parseCli(
+      Deno.args,
+      {
         out: { type: "string" },
         quiet: { type: "boolean", default: false },
-        help: { type: "boolean" },
       },
-    });
-    if (values.help) {
-      console.log("usage: deno task merge OUT... [--out DEST] [--quiet]");
-      return 0;
-    }
+      USAGE,
+      { positionals: true },
+    );
+    if (!parsed) return 0;
+    const { values, positionals } = parsed;
     const s = await mergeSweeps(positionals, values.out);
     const say = values.quiet ? () => {} : (l: string) => console.log(l);
     say(

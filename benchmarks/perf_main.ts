@@ -5,12 +5,27 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { check, runCli } from "../core/errors.ts";
+import { parseCli } from "../core/cli.ts";
 import { parseBackendName } from "../core/backend.ts";
 import { runPerf } from "./perf.ts";
 import { perfRows, selectRows } from "./perf_rows.ts";
 import { formatPerf } from "./perf_table.ts";
+
+const USAGE = `usage: deno task perf [--json] [--backend auto|wasm|cpu|webgpu|tensorflow[,…]] [--steps N]
+  [--rows ID,…] [--threads N] [--no-peer] [--leak-steps N] [--kernels N] [--tiny] [--out FILE] [--list]
+Times one training step per row and backend beside the PyTorch peer (same shapes and threads).
+  --backend    comma-separated backends to time (default auto)
+  --steps      timed steps per row, median taken (default 5; heavy rows run at most 2)
+  --rows       only rows whose id contains one of these (default: every row)
+  --threads    threads of the PyTorch peer (default 1)
+  --no-peer    skip the PyTorch peer
+  --leak-steps steps of the tensor-leak row (default 100)
+  --kernels    slowest kernels kept per row in the breakdown (default 0: none)
+  --tiny       shrink every shape (smoke test)
+  --out FILE   also write the JSON report there, after every row
+  --json       print the JSON report instead of the table
+  --list       print the row ids and exit`;
 
 function posInt(name: string, text: string, min = 1): number {
   const n = Number(text);
@@ -19,9 +34,9 @@ function posInt(name: string, text: string, min = 1): number {
 }
 
 await runCli(async () => {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
+  const parsed = parseCli(
+    Deno.args,
+    {
       json: { type: "boolean", default: false },
       list: { type: "boolean", default: false },
       backend: { type: "string", default: "auto" },
@@ -34,9 +49,10 @@ await runCli(async () => {
       tiny: { type: "boolean", default: false },
       out: { type: "string" },
     },
-    strict: true,
-    allowPositionals: false,
-  });
+    USAGE,
+  );
+  if (!parsed) return;
+  const { values } = parsed;
   const filters = values.rows.split(",").map((s) => s.trim()).filter(Boolean);
   const all = perfRows(posInt("leak-steps", values["leak-steps"]));
   if (values.list) {

@@ -42,15 +42,32 @@ export function explainPermission(err: unknown): unknown {
 }
 
 /**
- * Runs a CLI entry point: user mistakes become one line on stderr and exit code 2;
- * bugs print their stack and exit 1.
+ * Turns a `node:util` `parseArgs` failure (an error whose `code` starts with
+ * `ERR_PARSE_ARGS_`: unknown option, missing value, unexpected positional) into a
+ * `UserError` with node's message on one line, less node's hint about positionals that
+ * start with '-'. Returns `err` unchanged when it is not a parse failure.
+ */
+export function explainParseArgs(err: unknown): unknown {
+  const e = err as { code?: unknown; message?: unknown };
+  if (e && typeof e.code === "string" && e.code.startsWith("ERR_PARSE_ARGS_")) {
+    const text = typeof e.message === "string" && e.message ? e.message : e.code;
+    const message = text.replace(/\. To specify a positional argument[\s\S]*$/, "").split("\n")[0].trim();
+    return new UserError(message);
+  }
+  return err;
+}
+
+/**
+ * Runs a CLI entry point: user mistakes (a `UserError`, a missing permission, a
+ * `parseArgs` failure) become one line on stderr and exit code 2; bugs print their stack
+ * and exit 1.
  */
 export async function runCli(main: () => Promise<number | void> | number | void): Promise<never> {
   let code = 0;
   try {
     code = (await main()) ?? 0;
   } catch (raw) {
-    const err = explainPermission(raw);
+    const err = explainParseArgs(explainPermission(raw));
     if (err instanceof UserError) {
       console.error(`error: ${err.message}`);
       code = err.exitCode;

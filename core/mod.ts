@@ -1,10 +1,11 @@
 /**
- * The core room's public API: errors, the seeded random source, backends (and the wasm
- * gradient kernels they install), environment capture and the doctor.
+ * The core room's public API: errors, CLI argument parsing, the seeded random source,
+ * backends (and the wasm gradient kernels they install), environment capture and the doctor.
  *
  * @module
  */
-export { check, explainPermission, runCli, UserError } from "./errors.ts";
+export { check, explainParseArgs, explainPermission, runCli, UserError } from "./errors.ts";
+export { type CliArgs, type CliValues, HELP_OPTION, parseCli, type ParseCliOptions } from "./cli.ts";
 export { hash32, Rng } from "./random.ts";
 export {
   activeBackend,

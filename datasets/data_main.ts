@@ -12,9 +12,9 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { runCli, UserError } from "../core/errors.ts";
+import { parseCli } from "../core/cli.ts";
 import { type BackendName, initBackend } from "../core/backend.ts";
 import { DATASET_NAMES, locateDataset, openDataset } from "./registry.ts";
 import type { OpenOptions } from "./dataset.ts";
@@ -61,10 +61,9 @@ function intFlag(v: string | undefined, name: string, min: number): number | und
 }
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: Deno.args,
-    allowPositionals: true,
-    options: {
+  const parsed = parseCli(
+    Deno.args,
+    {
       "data-dir": { type: "string" },
       json: { type: "boolean", default: false },
       augs: { type: "string", default: "default" },
@@ -75,13 +74,16 @@ async function main(): Promise<number> {
       split: { type: "string" },
       backend: { type: "string", default: "wasm" },
       "image-size": { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
     },
-  });
+    USAGE,
+    { positionals: true },
+  );
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   const [cmd, name, ...extra] = positionals;
-  if (values.help || !cmd) {
+  if (!cmd) {
     console.log(USAGE);
-    return values.help ? 0 : 2;
+    return 2;
   }
   if (extra.length) throw new UserError(`unexpected arguments: ${extra.join(" ")}; ${USAGE}`);
   const opts: OpenOptions = {

@@ -12,9 +12,9 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { type BackendName, BACKENDS, initBackend } from "../core/backend.ts";
 import { check, runCli } from "../core/errors.ts";
+import { parseCli } from "../core/cli.ts";
 import { openDataset } from "../datasets/registry.ts";
 import type { Dataset } from "../datasets/dataset.ts";
 import {
@@ -85,10 +85,9 @@ function extraNumber(loaded: LoadedCheckpoint | null, key: string): number | und
 }
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: Deno.args,
-    allowPositionals: true,
-    options: {
+  const parsed = parseCli(
+    Deno.args,
+    {
       dataset: { type: "string" },
       features: { type: "string" },
       checkpoint: { type: "string" },
@@ -106,13 +105,12 @@ async function main(): Promise<number> {
       backbone: { type: "string" },
       "data-dir": { type: "string" },
       workers: { type: "string" },
-      help: { type: "boolean", default: false },
     },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+    USAGE,
+    { positionals: true },
+  );
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   const protocol = positionals[0];
   check(
     positionals.length === 1 && (EVAL_PROTOCOLS as readonly string[]).includes(protocol),

@@ -5,27 +5,25 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { runCli, UserError } from "../core/errors.ts";
+import { parseCli } from "../core/cli.ts";
 import { type BackendName, initBackend } from "../core/backend.ts";
 import { DEFAULT_TOLERANCE, formatResult, runVectors } from "./vectors.ts";
 
 const USAGE = "usage: deno task vectors DIR [--backend cpu|wasm] [--tol 1e-4]";
 
 runCli(async () => {
-  const { values, positionals } = parseArgs({
-    args: Deno.args,
-    options: {
+  const parsed = parseCli(
+    Deno.args,
+    {
       backend: { type: "string", default: "cpu" },
       tol: { type: "string", default: String(DEFAULT_TOLERANCE) },
-      help: { type: "boolean", short: "h" },
     },
-    allowPositionals: true,
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+    USAGE,
+    { positionals: true },
+  );
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UserError(`expected one folder of *.json vectors; ${USAGE}`);
   const tol = Number(values.tol);
   if (!(tol > 0)) throw new UserError(`--tol ${values.tol} is not a positive number`);

@@ -1,23 +1,22 @@
 /**
  * Argument parsing shared by the reports CLIs (`report_main.ts`, `compare_main.ts`): each
  * takes `--in OUT` (the run's results folder) and `-h/--help` besides its own options.
+ * Built on `core/cli.ts`, which every CLI uses.
  *
  * @module
  */
 
-import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import type { ParseArgsOptionsConfig } from "node:util";
+import { type CliValues, parseCli } from "../core/cli.ts";
 import { UserError } from "../core/errors.ts";
 
-/** The options every reports CLI takes. */
+/** The option every reports CLI takes besides `-h/--help`. */
 const COMMON = {
   in: { type: "string" },
-  help: { type: "boolean", short: "h" },
 } as const;
 
 /** The parsed values of a reports CLI with its own `options`. */
-export type ReportArgValues<O extends ParseArgsOptionsConfig> = ReturnType<
-  typeof parseArgs<{ args: string[]; options: O & typeof COMMON }>
->["values"];
+export type ReportArgValues<O extends ParseArgsOptionsConfig> = CliValues<O & typeof COMMON>;
 
 /**
  * Parses `args` against `options` plus `--in` and `--help`. A parse error or a missing
@@ -29,17 +28,10 @@ export function parseReportArgs<const O extends ParseArgsOptionsConfig>(
   options: O,
   usage: string,
 ): { values: ReportArgValues<O>; inDir: string } | null {
-  let values: ReportArgValues<O>;
-  try {
-    ({ values } = parseArgs({ args, options: { ...options, ...COMMON } }));
-  } catch (e) {
-    throw new UserError(`${(e as Error).message}; ${usage}`);
-  }
-  const common = values as { in?: string; help?: boolean };
-  if (common.help) {
-    console.log(usage);
-    return null;
-  }
-  if (!common.in) throw new UserError(`missing --in OUT (the run's results folder); ${usage}`);
-  return { values, inDir: common.in };
+  const parsed = parseCli(args, { ...options, ...COMMON }, usage);
+  if (!parsed) return null;
+  const values = parsed.values as ReportArgValues<O>;
+  const inDir = (values as { in?: string }).in;
+  if (!inDir) throw new UserError(`missing --in OUT (the run's results folder); ${usage}`);
+  return { values, inDir };
 }
