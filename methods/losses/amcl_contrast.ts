@@ -21,13 +21,25 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { omega, omegaNoScale } from "./omega.ts";
 import { stopGradient } from "./stop_gradient.ts";
-import { selectedValues, topkMask } from "./topk_mask.ts";
+import { takePositions, topkPositions } from "./topk_take.ts";
+import { boundTemperature } from "./temperature.ts";
 import type { HeadTemperatures } from "./output.ts";
 
 /** Negative-regulariser form (spec §8): the reference's ("code", default) or the paper's. */
 export type NegReg = "code" | "paper";
 /** Negative-term form: top-κ (paper Eq. 5, κ = 1 the max form) or softmax (our reading). */
 export type ContrastForm = "topk" | "softmax";
+
+/**
+ * Adaptive temperatures of the candidate pairs, given by their scores r = ⟨φ(a), φ(n)⟩
+ * [M, N]: τ = tauMin + (tauMax − tauMin)·sigmoid(−r) (spec §2), evaluated only where the
+ * loss needs it (the top-κ picks, or every candidate for the softmax form).
+ */
+export interface PairScores {
+  scores: tf.Tensor2D;
+  tauMin: number;
+  tauMax: number;
+}
 
 /** The similarities and temperatures of one head's anchors. */
 export interface ContrastTerms {
@@ -37,8 +49,8 @@ export interface ContrastTerms {
   tauPos: tf.Tensor1D | number;
   /** s_n per anchor and candidate [M, N]. */
   sNeg: tf.Tensor2D;
-  /** τ_n per anchor and candidate [M, N], or a constant. */
-  tauNeg: tf.Tensor2D | number;
+  /** τ_n per anchor and candidate, from their scores, or a constant. */
+  tauNeg: PairScores | number;
   /** Which entries of sNeg are candidates (bool [M, N]); null = all. */
   valid: tf.Tensor2D | null;
   /** Number of candidates per anchor (the same for every anchor). */
@@ -69,21 +81,30 @@ export function amclContrast(
     if (typeof t.tauPos !== "number" && s.beta !== 0) {
       pos = tf.add(pos, tf.mul(omega(t.tauPos, s.dim), s.beta));
     }
-    const x = tf.div(t.sNeg, t.tauNeg) as tf.Tensor2D; // s_n / τ_n
     const adaptiveNeg = typeof t.tauNeg !== "number" && s.beta !== 0;
     const regTerm = (tau: tf.Tensor2D) => s.negReg === "code" ? omegaNoScale(tau) : omega(tau, s.dim);
+    const tauOf = (scores: tf.Tensor2D) => {
+      const p = t.tauNeg as PairScores;
+      return boundTemperature(scores, p.tauMin, p.tauMax);
+    };
     let neg: tf.Tensor1D;
+    let tauUsed: tf.Tensor2D | number;
     let k = t.candidates;
     if (s.form === "topk") {
+      // Pick the κ most similar candidates once; everything after works on [M, κ].
       k = Math.min(s.topk, t.candidates);
-      const w = topkMask(t.sNeg, t.valid, k, t.candidates);
-      neg = tf.div(tf.sum(tf.mul(w, x), 1), k);
+      const at = topkPositions(t.sNeg, t.valid, k);
+      const tau = typeof t.tauNeg === "number" ? t.tauNeg : tauOf(takePositions(t.tauNeg.scores, at, k));
+      neg = tf.div(tf.sum(tf.div(takePositions(t.sNeg, at, k), tau), 1), k);
       if (adaptiveNeg) {
-        let reg = tf.sum(tf.mul(w, regTerm(t.tauNeg as tf.Tensor2D)), 1);
+        let reg = tf.sum(regTerm(tau as tf.Tensor2D), 1);
         if (s.negReg === "paper") reg = tf.div(reg, k);
         neg = tf.sub(neg, tf.mul(reg, s.beta));
       }
+      tauUsed = tau;
     } else {
+      const tau = typeof t.tauNeg === "number" ? t.tauNeg : tauOf(t.tauNeg.scores);
+      const x = tf.div(t.sNeg, tau) as tf.Tensor2D; // s_n / τ_n
       const xv = t.valid ? tf.where(t.valid, x, tf.fill(x.shape, -1e30)) : x;
       const mx = stopGradient(tf.max(xv, 1, true));
       const e = tf.exp(tf.sub(xv, mx));
@@ -91,15 +112,20 @@ export function amclContrast(
       neg = tf.reshape(tf.add(tf.log(z), mx), [m]);
       if (adaptiveNeg) {
         const w = tf.div(e, z);
-        neg = tf.sub(neg, tf.mul(tf.sum(tf.mul(w, regTerm(t.tauNeg as tf.Tensor2D)), 1), s.beta));
+        neg = tf.sub(neg, tf.mul(tf.sum(tf.mul(w, regTerm(tau as tf.Tensor2D)), 1), s.beta));
       }
+      tauUsed = tau;
     }
     const loss = tf.mean(tf.add(pos, neg)) as tf.Scalar;
     if (!wantTemperatures) return { loss };
     const positive = typeof t.tauPos === "number" ? tf.fill([m], t.tauPos) as tf.Tensor1D : t.tauPos;
-    const negative = typeof t.tauNeg === "number"
-      ? tf.fill([m * k], t.tauNeg) as tf.Tensor1D
-      : selectedValues(t.tauNeg, t.sNeg, t.valid, k);
+    // Softmax form: every candidate's τ, per anchor most similar first (the top-κ order).
+    const picked = typeof tauUsed === "number" || s.form === "topk"
+      ? tauUsed
+      : takePositions(tauUsed, topkPositions(t.sNeg, t.valid, k), k);
+    const negative = typeof picked === "number"
+      ? tf.fill([m * k], picked) as tf.Tensor1D
+      : stopGradient(tf.reshape(picked, [m * k]) as tf.Tensor1D);
     return { loss, temperatures: { positive: stopGradient(positive), negative } };
   });
 }

@@ -19,7 +19,7 @@ import { type AmclContrastOptions, resolveContrast } from "./amcl_options.ts";
 import { l2Normalize, rowDot } from "./normalize.ts";
 import { splitHeads, sumHeads } from "./heads.ts";
 import { checkQueue, queueKeys } from "./moco.ts";
-import { checkPhi, pairTemperatures, phiForward, type PhiParams, rowTemperatures } from "./temperature.ts";
+import { checkPhi, phiForward, type PhiParams, rowTemperatures } from "./temperature.ts";
 import { checkViews } from "./validate.ts";
 import { type HeadTemperatures, keepTemperatures, type LossOutput } from "./output.ts";
 
@@ -78,7 +78,7 @@ export function amclMoco(
         ? rowTemperatures(p!.a, p!.p, temp.tauMin, temp.tauMax)
         : temp.positive;
       const tauNeg = temp.negative === "adaptive"
-        ? pairTemperatures(p!.a, p!.keys, temp.tauMin, temp.tauMax)
+        ? { scores: gram(p!.a, p!.keys), tauMin: temp.tauMin, tauMax: temp.tauMax }
         : temp.negative;
       const r = amclContrast({ sPos, tauPos, sNeg, tauNeg, valid: null, candidates: size }, contrast, want);
       if (r.temperatures) temps.push(r.temperatures);

@@ -25,7 +25,7 @@ import { type AmclContrastOptions, resolveContrast } from "./amcl_options.ts";
 import { l2Normalize, rowDot } from "./normalize.ts";
 import { splitHeads, sumHeads } from "./heads.ts";
 import { stopGradient } from "./stop_gradient.ts";
-import { checkPhi, pairTemperatures, phiForward, type PhiParams, rowTemperatures } from "./temperature.ts";
+import { checkPhi, phiForward, type PhiParams, rowTemperatures } from "./temperature.ts";
 import { checkViews } from "./validate.ts";
 import { type HeadTemperatures, keepTemperatures, type LossOutput } from "./output.ts";
 
@@ -82,7 +82,7 @@ export function amclMocov3(
           ? rowTemperatures(p!.q, p!.k, temp.tauMin, temp.tauMax)
           : temp.positive;
         const tauNeg = temp.negative === "adaptive"
-          ? pairTemperatures(p!.q, p!.k, temp.tauMin, temp.tauMax)
+          ? { scores: gram(p!.q, p!.k), tauMin: temp.tauMin, tauMax: temp.tauMax }
           : temp.negative;
         const sPos = rowDot(qs[c], ks[c]);
         const sNeg = gram(qs[c], ks[c]); // every key a candidate: the positive sits on the diagonal

@@ -21,7 +21,7 @@ import { amclContrast } from "./amcl_contrast.ts";
 import { type AmclContrastOptions, resolveContrast } from "./amcl_options.ts";
 import { l2Normalize, rowDot } from "./normalize.ts";
 import { splitHeads, sumHeads, twoViewCandidates } from "./heads.ts";
-import { boundTemperature, checkPhi, phiForward, type PhiParams, rowTemperatures } from "./temperature.ts";
+import { checkPhi, phiForward, type PhiParams, rowTemperatures } from "./temperature.ts";
 import { checkViews } from "./validate.ts";
 import { type HeadTemperatures, keepTemperatures, type LossOutput } from "./output.ts";
 
@@ -109,7 +109,7 @@ export function amclTwoView(
         ? rowTemperatures(p!.phi, p!.phiSwap, temp.tauMin, temp.tauMax)
         : temp.positive;
       const tauNeg = temp.negative === "adaptive"
-        ? boundTemperature(gramSelf(p!.phi), temp.tauMin, temp.tauMax)
+        ? { scores: gramSelf(p!.phi), tauMin: temp.tauMin, tauMax: temp.tauMax }
         : temp.negative;
       const r = amclContrast({ sPos, tauPos, sNeg, tauNeg, valid, candidates }, contrast, want);
       if (r.temperatures) temps.push(r.temperatures);
