@@ -172,6 +172,7 @@ export const executeCell: CellExecutor = async (config, ctx) => {
       tauMin: config.variant === "amcl" ? config.tauMin : undefined,
       checkpoint: { dir: ctx.cellDir, configHash: ctx.id, config, image },
       callerState: histograms,
+      stepTemperatures: (epoch) => histograms.wants(epoch + 1),
       onStep: (m) => {
         if (m.taus) histograms.add(m.epoch + 1, m.taus);
         if (m.step % 5 === 0) sample();

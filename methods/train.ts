@@ -64,7 +64,10 @@ export interface StepMetrics {
   /** Mean τ⁺ / τ⁻ per head (AMCL). */
   tauPos?: number[];
   tauNeg?: number[];
-  /** This step's temperatures per head (AMCL): the values already read for the means (no extra cost). */
+  /**
+   * This step's temperatures per head (AMCL), at the epochs {@link TrainOptions.stepTemperatures}
+   * asks for (otherwise only their means are read from the device).
+   */
   taus?: { pos: Float32Array[]; neg: Float32Array[] };
 }
 
@@ -85,6 +88,12 @@ export interface TrainOptions {
   onEpoch?: (point: EpochPoint, model: MethodModel) => void | Promise<void>;
   /** After each step. */
   onStep?: (m: StepMetrics) => void;
+  /**
+   * AMCL: whether `onStep` gets every temperature of the steps of `epoch` (0-based) as
+   * `m.taus` (default: every epoch). Reading them all costs a copy per step (Barlow Twins:
+   * d'(d'−1) per head); the per-step means and the per-epoch statistics are kept either way.
+   */
+  stepTemperatures?: (epoch: number) => boolean;
   /** Stop after this many epochs have completed in total, as a killed run would (tests, budgets). */
   stopAfterEpochs?: number;
   /** At most this many steps per epoch (tests). */
@@ -134,6 +143,26 @@ function readScalar(t: tf.Tensor): number {
   return t.dataSync()[0];
 }
 
+type TauTensors = NonNullable<StepOutput["taus"]>;
+type TauArrays = { pos: Float32Array[]; neg: Float32Array[] };
+
+function readTaus(t: TauTensors): TauArrays {
+  return {
+    pos: t.pos.map((x) => x.dataSync() as Float32Array),
+    neg: t.neg.map((x) => x.dataSync() as Float32Array),
+  };
+}
+
+/** Mean τ⁺ and τ⁻ per head, reduced on the device (one small read). */
+function meanTaus(t: TauTensors): { pos: number[]; neg: number[] } {
+  const v = tf.tidy(() => tf.stack([...t.pos, ...t.neg].map((x) => tf.mean(x))).dataSync());
+  return { pos: Array.from(v.subarray(0, t.pos.length)), neg: Array.from(v.subarray(t.pos.length)) };
+}
+
+function disposeTaus(t: TauTensors | undefined): void {
+  if (t) tf.dispose([...t.pos, ...t.neg]);
+}
+
 /** Frees the parts and temperatures of `out` (its loss is the gradient call's value, freed there). */
 function disposeOutput(out: StepOutput | undefined): void {
   if (!out) return;
@@ -170,6 +199,8 @@ export async function train(model: MethodModel, data: TrainData, opts: TrainOpti
   }
   const resumedFrom = start;
   let lastTaus: TrainResult["lastTaus"];
+  // The latest step's temperatures (for its epoch's statistics), read at the end of the epoch.
+  let tausHeld: TauTensors | undefined;
   let trainedSeconds = 0;
   let trainedEpochs = 0;
 
@@ -192,7 +223,7 @@ export async function train(model: MethodModel, data: TrainData, opts: TrainOpti
       const partSums: Record<string, number> = {};
       let steps = 0;
       let lr = 0;
-      let tausNow: { pos: Float32Array[]; neg: Float32Array[] } | undefined;
+      const fullTaus = opts.stepTemperatures?.(epoch) ?? true;
 
       for (const images of data.batches(epoch, epochRng.derive("order"))) {
         if (steps >= stepsPerEpoch) {
@@ -264,11 +295,14 @@ export async function train(model: MethodModel, data: TrainData, opts: TrainOpti
         let tauPos: number[] | undefined, tauNeg: number[] | undefined;
         let taus: StepMetrics["taus"];
         if (out!.taus) {
-          const pos = out!.taus.pos.map((t) => t.dataSync() as Float32Array);
-          const neg = out!.taus.neg.map((t) => t.dataSync() as Float32Array);
-          tausNow = taus = { pos, neg };
-          tauPos = pos.map(mean);
-          tauNeg = neg.map(mean);
+          if (fullTaus) {
+            taus = readTaus(out!.taus);
+            tauPos = taus.pos.map(mean);
+            tauNeg = taus.neg.map(mean);
+          } else ({ pos: tauPos, neg: tauNeg } = meanTaus(out!.taus));
+          disposeTaus(tausHeld);
+          tausHeld = out!.taus;
+          out!.taus = undefined;
         }
         disposeOutput(out);
         const seconds = (performance.now() - ts) / 1000;
@@ -303,6 +337,9 @@ export async function train(model: MethodModel, data: TrainData, opts: TrainOpti
           Object.entries(partSums).map(([k, v]) => [k, v / Math.max(1, steps)]),
         );
       }
+      const tausNow = tausHeld && readTaus(tausHeld);
+      disposeTaus(tausHeld);
+      tausHeld = undefined;
       if (tausNow) {
         lastTaus = tausNow;
         const tauMin = opts.tauMin ?? 0;
@@ -328,6 +365,7 @@ export async function train(model: MethodModel, data: TrainData, opts: TrainOpti
     }
     return { status: "done", curves, resumedFrom, lastTaus, secondsPerEpoch: perEpoch() };
   } finally {
+    disposeTaus(tausHeld);
     optimizer?.dispose();
   }
 

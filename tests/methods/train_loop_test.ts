@@ -19,7 +19,7 @@ class Weights extends Module {
 }
 
 /** A toy method: loss = Σ w² · mean(x); NaN from step `nanAt`; constant temperatures `tau`. */
-function toy(opts: { nanAt?: number; tau?: number }): MethodModel {
+function toy(opts: { nanAt?: number; tau?: number; varyTau?: boolean }): MethodModel {
   const root = new Weights();
   return {
     method: "toy",
@@ -29,9 +29,14 @@ function toy(opts: { nanAt?: number; tau?: number }): MethodModel {
     forward(views: [tf.Tensor4D, tf.Tensor4D], _c, _rng: Rng, info: StepInfo): StepOutput {
       let loss = tf.mul(tf.sum(tf.square(root.w)), tf.add(1, tf.mean(views[0]))) as tf.Scalar;
       if (opts.nanAt !== undefined && info.step >= opts.nanAt) loss = tf.mul(loss, NaN) as tf.Scalar;
+      // Constant τ, or (varyTau) values that differ by head, position and step.
+      const t = (n: number, head: number) =>
+        opts.varyTau
+          ? tf.linspace(0.1 * (1 + head), 0.2 * (1 + info.step) + head, n)
+          : tf.fill([n], opts.tau!);
       const taus = opts.tau === undefined ? undefined : {
-        pos: [tf.fill([4], opts.tau), tf.fill([4], opts.tau)],
-        neg: [tf.fill([16], opts.tau), tf.fill([16], opts.tau)],
+        pos: [t(4, 0), t(4, 1)],
+        neg: [t(16, 0), t(16, 1)],
       };
       return { loss, parts: { double: tf.mul(loss, 2) as tf.Scalar }, taus };
     },
@@ -121,4 +126,36 @@ Deno.test("tauStats and temperatureCollapsed follow spec §8 (≥ 90% within 1% 
   assert.equal(temperatureCollapsed([...low, 1], 1e-5), true);
   assert.equal(temperatureCollapsed([...low.slice(0, 8), 1, 1], 1e-5), false);
   assert.equal(temperatureCollapsed([1.02e-5], 1e-5), false);
+});
+
+Deno.test("temperatures read in full only at the epochs asked for; means and epoch statistics unchanged", async () => {
+  const run = async (stepTemperatures?: (epoch: number) => boolean) => {
+    const model = toy({ tau: 0.5, varyTau: true });
+    const steps: Array<{ epoch: number; pos: number[]; neg: number[]; full: boolean }> = [];
+    const before = tf.memory().numTensors;
+    const res = await train(model, data, {
+      plan,
+      seed: 1,
+      tauMin: 1e-5,
+      stepTemperatures,
+      onStep: (m) =>
+        steps.push({ epoch: m.epoch, pos: m.tauPos!, neg: m.tauNeg!, full: m.taus !== undefined }),
+    });
+    model.dispose();
+    assert.equal(tf.memory().numTensors, before - 1, "only the model's own variable is gone");
+    return { res, steps };
+  };
+  const all = await run();
+  const some = await run((epoch) => epoch === 1);
+  assert.deepEqual(some.steps.map((s) => s.full), all.steps.map((s) => s.epoch === 1));
+  assert.ok(all.steps.every((s) => s.full));
+  some.steps.forEach((s, i) => {
+    s.pos.forEach((v, h) => assert.ok(Math.abs(v - all.steps[i].pos[h]) < 1e-6, `step ${i} τ⁺ head ${h}`));
+    s.neg.forEach((v, h) => assert.ok(Math.abs(v - all.steps[i].neg[h]) < 1e-6, `step ${i} τ⁻ head ${h}`));
+  });
+  // Per-epoch statistics come from the last step of each epoch either way.
+  assert.deepEqual(some.res.curves.map((c) => c.tauPos), all.res.curves.map((c) => c.tauPos));
+  assert.deepEqual(some.res.curves.map((c) => c.tauNeg), all.res.curves.map((c) => c.tauNeg));
+  assert.deepEqual(some.res.lastTaus, all.res.lastTaus);
+  assert.ok(all.res.curves[2].tauPos![0].mean > all.res.curves[0].tauPos![0].mean, "τ grow with the step");
 });
