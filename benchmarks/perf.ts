@@ -38,6 +38,7 @@ import {
   type StepRow,
 } from "./perf_rows.ts";
 import { type PeerStatus, peerStatus, runPeer } from "./perf_peer.ts";
+import { denseMacs } from "./perf_macs.ts";
 
 /** Schema version of {@link PerfReport}. */
 export const PERF_SCHEMA = 1;
@@ -120,6 +121,15 @@ export interface PerfRow {
   pairedBaselineMs?: number;
   /** AMCL step rows: median over alternated step pairs of AMCL ms / baseline ms. */
   pairedBaselineRatio?: number;
+  /** Step rows: dense multiply–accumulates of one step (convolutions, products), in G. */
+  gmacs?: number;
+  /** AMCL step rows: the same for the paired baseline's step. */
+  pairedBaselineGmacs?: number;
+  /**
+   * AMCL step rows: gmacs / pairedBaselineGmacs — the least extra cost any implementation has
+   * at this shape (see perf_macs.ts); compare with {@link pairedBaselineRatio}.
+   */
+  macRatio?: number;
   /**
    * Loss row: ms / an estimated paper-scale ResNet-18 step (width ×1 at the loss's batch),
    * scaled linearly in batch from the ×1 row of this run; null when that row did not run.
@@ -346,6 +356,7 @@ async function runSteps(
           seed: 1,
           tauMin: cell.tauMin,
           maxStepsPerEpoch: n,
+          stepTemperatures: () => false,
           onStep: (m) => onStep?.((row.batch / m.imagesPerSec) * 1000),
         });
         if (res.status !== "done") throw new Error(res.error ?? `training ${res.status}`);
@@ -375,11 +386,19 @@ async function stepRow(def: StepRow, o: PerfOptions, backend: string): Promise<P
   const body = async (trainSteps: TrainSteps, baseSteps: TrainSteps | null) => {
     // First-step costs (heap growth, operator set-up) stay out of the profile.
     if (!def.heavy) await trainSteps(1);
-    if (baseSteps) await baseSteps(1);
+    if (baseSteps) {
+      const baseProf = await tf.profile(async () => {
+        await baseSteps(1);
+        return [];
+      });
+      out.pairedBaselineGmacs = round(denseMacs(baseProf.kernels) / 1e9, 3);
+    }
     const prof = await tf.profile(async () => {
       await trainSteps(1);
       return [];
     });
+    out.gmacs = round(denseMacs(prof.kernels) / 1e9, 3);
+    if (out.pairedBaselineGmacs) out.macRatio = round(out.gmacs / out.pairedBaselineGmacs, 3);
     out.tfjsPeakMiB = round(prof.peakBytes / MiB, 1);
     if (o.topKernels > 0) out.kernels = kernelBreakdown(prof.kernels, o.topKernels);
     afterWarmup = tf.memory().numTensors;
@@ -706,7 +725,9 @@ export function targets(rows: PerfRow[]): TargetCheck[] {
     ) {
       out.push(
         check(
-          `${backend}: ${r.id} step / baseline step (paired)`,
+          `${backend}: ${r.id} step / baseline step (paired${
+            r.macRatio === undefined ? "" : `; dense-MAC floor ×${r.macRatio.toFixed(2)}`
+          })`,
           r.pairedBaselineRatio ?? r.ratioToBaseline,
           1.15,
         ),

@@ -19,6 +19,9 @@ function ratioText(r: PerfRow): string {
       `×${r.pairedBaselineRatio.toFixed(2)} baseline (alternated steps; baseline ${r.pairedBaselineMs} ms)`,
     );
   } else if (r.ratioToBaseline !== null) parts.push(`×${r.ratioToBaseline.toFixed(2)} baseline row`);
+  if (r.macRatio !== undefined) {
+    parts.push(`dense MACs ×${r.macRatio.toFixed(2)} baseline (${r.gmacs} G/step)`);
+  }
   if (r.tensors && (r.tensors.growth !== 0 || r.tensors.leaked !== 0)) {
     parts.push(`tensors +${r.tensors.growth} over steps, ${r.tensors.leaked} left`);
   }
