@@ -35,6 +35,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-backend-wasm";
 import { registerCopyKernels } from "./kernels/copy.ts";
+import { registerSelectKernels, SELECT_KERNELS } from "./kernels/select.ts";
 import { registerBatchNormKernels } from "./kernels/batch_norm.ts";
 import { registerMatMulKernels } from "./kernels/matmul.ts";
 import { simdFilterGrad } from "./kernels/conv_filter_grad.ts";
@@ -390,6 +391,7 @@ export function registerWasmGradients(): void {
   if (registered) return;
   registered = true;
   registerCopyKernels();
+  registerSelectKernels();
   registerBatchNormKernels();
   registerMatMulKernels();
   registerConvKernels();
@@ -437,5 +439,6 @@ export const WASM_GRADIENT_KERNELS: readonly string[] = [
   "Identity",
   "Cast",
   "BatchMatMul",
+  ...SELECT_KERNELS,
   ...BORROWED,
 ];

@@ -71,3 +71,14 @@ export function sizeOf(shape: readonly number[]): number {
   for (const d of shape) n *= d;
   return n;
 }
+
+/**
+ * The same memory as `a`, as an Int32Array when its elements are 4 bytes (float32, int32):
+ * copying kernels move bits through one element type (one compiled loop for both dtypes,
+ * NaN payloads kept). Other arrays are returned as they are.
+ */
+export function asWords(a: tf.TypedArray): tf.TypedArray {
+  return a.BYTES_PER_ELEMENT === 4 && !(a instanceof Int32Array)
+    ? new Int32Array(a.buffer, a.byteOffset, a.length)
+    : a;
+}

@@ -1,0 +1,58 @@
+/**
+ * Registers the wasm replacements for kernels the AMCL losses lean on — `GatherV2`
+ * (gather.ts), `SplitV` (split.ts), `TopK` (topk.ts), `Transpose` (transpose.ts) and `Sum`
+ * over leading axes (reduce.ts) — each keeping the shipped kernel as its fallback for the
+ * cases it does not handle. The shipped kernels stay reachable through {@link shippedKernel}
+ * (for before/after timings).
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { gatherV2 } from "./gather.ts";
+import { splitV } from "./split.ts";
+import { topK } from "./topk.ts";
+import { transpose } from "./transpose.ts";
+import { sum } from "./reduce.ts";
+
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+/** A kernel function of any arity. */
+export type AnyKernelFunc = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
+
+const KERNELS: ReadonlyArray<readonly [string, (fallback: AnyKernelFunc) => AnyKernelFunc]> = [
+  ["GatherV2", gatherV2],
+  ["SplitV", splitV],
+  ["TopK", topK],
+  ["Transpose", transpose],
+  ["Sum", sum],
+];
+
+/** The kernels {@link registerSelectKernels} replaces on wasm. */
+export const SELECT_KERNELS: readonly string[] = KERNELS.map(([name]) => name);
+
+const shipped = new Map<string, AnyKernelFunc>();
+
+/** The shipped wasm kernel that `name` replaced (after {@link registerSelectKernels}), if any. */
+export function shippedKernel(name: string): AnyKernelFunc | undefined {
+  return shipped.get(name);
+}
+
+let registered = false;
+
+/** Replaces wasm's `GatherV2`, `SplitV`, `TopK`, `Transpose` and `Sum` (idempotent). */
+export function registerSelectKernels(): void {
+  if (registered) return;
+  registered = true;
+  for (const [name, make] of KERNELS) {
+    const original = tf.getKernel(name, "wasm");
+    if (!original) continue;
+    const fallback = original.kernelFunc as unknown as AnyKernelFunc;
+    shipped.set(name, fallback);
+    tf.unregisterKernel(name, "wasm");
+    tf.registerKernel({
+      kernelName: name,
+      backendName: "wasm",
+      setupFunc: original.setupFunc,
+      kernelFunc: make(fallback) as unknown as tf.KernelFunc,
+    });
+  }
+}
