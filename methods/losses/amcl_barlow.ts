@@ -130,13 +130,19 @@ export function amclBarlow(
   return want ? { loss: out, temperatures: temps } : { loss: out };
 }
 
-/** The D(D − 1) off-diagonal entries of a [D, D] matrix, row-major (not differentiable). */
+/**
+ * The D(D − 1) off-diagonal entries of a [D, D] matrix, row-major (not differentiable):
+ * dropping the first entry of the flat matrix and reading the rest as [D − 1, D + 1] puts
+ * each diagonal entry in the last column, so two slices suffice (no index tensor, no gather).
+ */
 function offDiagonalValues(m: tf.Tensor2D): tf.Tensor1D {
   const d = m.shape[0];
-  const idx: number[] = [];
-  for (let l = 0; l < d; l++) for (let j = 0; j < d; j++) if (j !== l) idx.push(l * d + j);
   return withoutGradient(
-    (x) => tf.tidy(() => tf.gather(tf.reshape(x, [d * d]), tf.tensor1d(idx, "int32")) as tf.Tensor1D),
+    (x) =>
+      tf.tidy(() => {
+        const rest = tf.reshape(tf.slice(tf.reshape(x, [d * d]), [1], [d * d - 1]), [d - 1, d + 1]);
+        return tf.reshape(tf.slice(rest, [0, 0], [d - 1, d]), [d * (d - 1)]) as tf.Tensor1D;
+      }),
     m,
   );
 }

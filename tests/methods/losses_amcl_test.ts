@@ -13,6 +13,8 @@ import {
   amclNtxent,
   amclSimsiam,
   disposeTemperatures,
+  pairTemperatures,
+  phiForward,
   type PhiParams,
 } from "../../methods/losses/mod.ts";
 import { assertFd, fdCheck, phiFrom, phiList, randn, randPhi, value } from "./losses_testutil.ts";
@@ -321,4 +323,32 @@ Deno.test("wasm backend: top-κ selection, backward and returned temperatures ma
   } finally {
     await initBackend("cpu");
   }
+});
+
+Deno.test("AMCL Barlow Twins reports τ⁺ = the τ matrix's diagonal and τ⁻ = its off-diagonal, row-major", () => {
+  const { z1, z2, rng } = views(41);
+  const bphi = randPhi(rng, B, H);
+  const out = amclBarlow(z1, z2, bphi, {
+    heads: C,
+    lambda: 0.005,
+    beta: 0.01,
+    batchSize: B,
+    returnTemperatures: true,
+  });
+  for (let c = 0; c < C; c++) {
+    // τ_lm from the channel vectors (columns of head c's [B, D] matrices), computed here directly.
+    const tau = tf.tidy(() => {
+      const head = (z: tf.Tensor) => tf.transpose(tf.reshape(tf.slice(z, [0, c, 0], [B, 1, D]), [B, D]));
+      const a = phiForward(head(z1) as tf.Tensor2D, bphi);
+      const b = phiForward(head(z2) as tf.Tensor2D, bphi);
+      return pairTemperatures(a, b, 1e-5, 2).arraySync();
+    });
+    const pos = out.temperatures![c].positive.dataSync();
+    const neg = out.temperatures![c].negative!.dataSync();
+    const offDiag = tau.flatMap((row, l) => row.filter((_, m) => m !== l));
+    tau.forEach((row, l) => assert.ok(Math.abs(pos[l] - row[l]) < 1e-6, `head ${c} τ⁺ ${l}`));
+    offDiag.forEach((v, i) => assert.ok(Math.abs(neg[i] - v) < 1e-6, `head ${c} τ⁻ ${i}`));
+  }
+  disposeTemperatures(out);
+  out.loss.dispose();
 });
