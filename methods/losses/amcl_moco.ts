@@ -12,7 +12,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { gram } from "./products.ts";
+import { gram, gramLazy } from "./products.ts";
 import type { LossInfo } from "./info.ts";
 import { amclContrast } from "./amcl_contrast.ts";
 import { type AmclContrastOptions, resolveContrast } from "./amcl_options.ts";
@@ -72,7 +72,7 @@ export function amclMoco(
       const kn = ks[c];
       const anchors = tf.concat([qn, kn]);
       const sPos = rowDot(anchors, tf.concat([kn, qn]));
-      const sNeg = gram(anchors, keys[c]);
+      const sNeg = gramLazy(anchors, keys[c]);
       const p = temp.positive === "adaptive" || temp.negative === "adaptive" ? phiOf(c) : null;
       const tauPos = temp.positive === "adaptive"
         ? rowTemperatures(p!.a, p!.p, temp.tauMin, temp.tauMax)

@@ -18,7 +18,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { gram } from "./products.ts";
+import { gram, gramLazy } from "./products.ts";
 import type { LossInfo } from "./info.ts";
 import { amclContrast } from "./amcl_contrast.ts";
 import { type AmclContrastOptions, resolveContrast } from "./amcl_options.ts";
@@ -85,7 +85,7 @@ export function amclMocov3(
           ? { scores: gram(p!.q, p!.k), tauMin: temp.tauMin, tauMax: temp.tauMax }
           : temp.negative;
         const sPos = rowDot(qs[c], ks[c]);
-        const sNeg = gram(qs[c], ks[c]); // every key a candidate: the positive sits on the diagonal
+        const sNeg = gramLazy(qs[c], ks[c]); // every key a candidate: the positive sits on the diagonal
         return amclContrast({ sPos, tauPos, sNeg, tauNeg, valid: null, candidates: batch }, contrast, want);
       });
       if (want) {

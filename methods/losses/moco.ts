@@ -11,7 +11,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { gram } from "./products.ts";
+import { gramLazy } from "./products.ts";
 import { check } from "../../core/errors.ts";
 import type { LossInfo } from "./info.ts";
 import { l2Normalize, rowDot } from "./normalize.ts";
@@ -75,7 +75,7 @@ export function moco(q: tf.Tensor, k: tf.Tensor, queue: tf.Tensor, opts: MocoOpt
       const qn = l2Normalize(qc);
       const kn = l2Normalize(ks[c]);
       const pos = tf.reshape(tf.div(rowDot(qn, kn), t), [batch, 1]);
-      const neg = tf.div(gram(qn, keys[c]), t);
+      const neg = tf.div(gramLazy(qn, keys[c]), t);
       const logits = tf.concat([pos, neg], 1) as tf.Tensor2D;
       if (opts.returnTemperatures) {
         temps.push({ positive: tf.fill([batch], t), negative: tf.fill([batch * size], t) });

@@ -13,7 +13,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { gram } from "./products.ts";
+import { gramLazy } from "./products.ts";
 import type { LossInfo } from "./info.ts";
 import { l2Normalize, rowDot } from "./normalize.ts";
 import { splitHeads, sumHeads } from "./heads.ts";
@@ -69,7 +69,7 @@ export function mocov3(
     }));
     const losses = dirs[0].qs.map((_, c) => {
       const ctr = dirs.map(({ qs, ks }) => {
-        const logits = tf.div(gram(qs[c], ks[c]), t) as tf.Tensor2D;
+        const logits = tf.div(gramLazy(qs[c], ks[c]), t) as tf.Tensor2D;
         const pos = tf.div(rowDot(qs[c], ks[c]), t);
         return tf.mul(tf.mean(tf.sub(maskedLogSumExp(logits, null), pos)), 2 * t);
       });

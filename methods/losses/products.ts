@@ -65,6 +65,16 @@ export function gram(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   return gramOp(a, b) as tf.Tensor2D;
 }
 
+/**
+ * `a · bᵀ` for a [M, D], b [N, D] → [M, N] through tfjs' own MatMul gradient, which
+ * computes only the gradients the tape needs (a custom gradient computes all of them): for
+ * products whose b usually carries none — keys from a queue or a momentum encoder — this
+ * skips b's [N, M]·[M, D] product. Same values and gradients as {@link gram}.
+ */
+export function gramLazy(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  return tf.matMul(a, b, false, true);
+}
+
 /** `a · aᵀ` for a [M, D] → [M, M] (one product fewer in the backward pass than `gram(a, a)`). */
 export function gramSelf(a: tf.Tensor2D): tf.Tensor2D {
   return gramSelfOp(a) as tf.Tensor2D;
