@@ -47,8 +47,10 @@ export const PERF_SCHEMA = 1;
 export interface PerfOptions {
   /** Backends to run, in order ("auto", "wasm", "cpu", …). */
   backends: string[];
-  /** Timed steps per row (median taken); heavy rows run at most 2. */
+  /** Timed steps per row (median taken); heavy rows run at most {@link heavySteps}. */
   steps: number;
+  /** The most timed steps of a heavy row (ResNet-18 ×1, ViT; default 2). */
+  heavySteps?: number;
   /** Row id filters (substring match); empty = every row. */
   rows: string[];
   /** Threads of the PyTorch peer (the suite's wasm backend runs one thread). */
@@ -235,7 +237,13 @@ const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** A cell for a step row: the method's cpu-scale registry defaults at the row's shapes. */
 export function cellFor(
-  row: { method: string; variant: "baseline" | "amcl"; width: number; batch: number },
+  row: {
+    method: string;
+    variant: "baseline" | "amcl";
+    width: number;
+    batch: number;
+    extra?: Record<string, number>;
+  },
 ): CellConfig {
   const d = methodDefaults(row.method, row.variant, "cpu");
   return {
@@ -251,7 +259,7 @@ export function cellFor(
     knnEpochs: [],
     scale: "cpu",
     seed: 0,
-    extra: { ...d.extra },
+    extra: { ...d.extra, ...row.extra },
   };
 }
 
@@ -338,7 +346,14 @@ function rss(): number {
 
 /** Trains `model` for `steps` steps through the training loop, reporting each step. */
 async function runSteps(
-  row: { method: string; variant: "baseline" | "amcl"; width: number; batch: number; size: number },
+  row: {
+    method: string;
+    variant: "baseline" | "amcl";
+    width: number;
+    batch: number;
+    size: number;
+    extra?: Record<string, number>;
+  },
   onModel: (
     trainSteps: (n: number, onStep?: (ms: number) => void) => Promise<void>,
   ) => Promise<void>,
@@ -378,7 +393,7 @@ type TrainSteps = (n: number, onStep?: (ms: number) => void) => Promise<void>;
  */
 async function stepRow(def: StepRow, o: PerfOptions, backend: string): Promise<PerfRow> {
   const out = emptyRow(def, backend);
-  const steps = def.heavy ? Math.min(o.steps, 2) : o.steps;
+  const steps = def.heavy ? Math.min(o.steps, o.heavySteps ?? 2) : o.steps;
   const before = tf.memory().numTensors;
   let afterWarmup = 0, afterSteps = 0;
   let peakRss = rss();

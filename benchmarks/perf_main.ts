@@ -1,5 +1,5 @@
 /**
- * `deno task perf [--json] [--backend auto|wasm|cpu|…[,…]] [--steps N] [--rows ID,…]
+ * `deno task perf [--json] [--backend auto|wasm|cpu|…[,…]] [--steps N] [--heavy-steps N] [--rows ID,…]
  * [--threads N] [--no-peer] [--leak-steps N] [--kernels N] [--tiny] [--out FILE]`:
  * times training steps beside the PyTorch peer (see `perf.ts`). `--list` prints the rows.
  *
@@ -13,10 +13,11 @@ import { perfRows, selectRows } from "./perf_rows.ts";
 import { formatPerf } from "./perf_table.ts";
 
 const USAGE = `usage: deno task perf [--json] [--backend auto|wasm|cpu|webgpu|tensorflow[,…]] [--steps N]
-  [--rows ID,…] [--threads N] [--no-peer] [--leak-steps N] [--kernels N] [--tiny] [--out FILE] [--list]
+  [--heavy-steps N] [--rows ID,…] [--threads N] [--no-peer] [--leak-steps N] [--kernels N] [--tiny] [--out FILE] [--list]
 Times one training step per row and backend beside the PyTorch peer (same shapes and threads).
   --backend    comma-separated backends to time (default auto)
-  --steps      timed steps per row, median taken (default 5; heavy rows run at most 2)
+  --steps      timed steps per row, median taken (default 5; heavy rows run at most --heavy-steps)
+  --heavy-steps the most timed steps of a heavy row (ResNet-18 ×1, ViT; default 2)
   --rows       only rows whose id contains one of these (default: every row)
   --threads    threads of the PyTorch peer (default 1)
   --no-peer    skip the PyTorch peer
@@ -41,6 +42,7 @@ await runCli(async () => {
       list: { type: "boolean", default: false },
       backend: { type: "string", default: "auto" },
       steps: { type: "string", default: "5" },
+      "heavy-steps": { type: "string", default: "2" },
       rows: { type: "string", default: "" },
       threads: { type: "string", default: "1" },
       "no-peer": { type: "boolean", default: false },
@@ -69,6 +71,7 @@ await runCli(async () => {
   const report = await runPerf({
     backends,
     steps: posInt("steps", values.steps),
+    heavySteps: posInt("heavy-steps", values["heavy-steps"]),
     rows: filters,
     threads: posInt("threads", values.threads),
     peer: !values["no-peer"],

@@ -18,8 +18,10 @@ export interface StepRow {
   batch: number;
   /** Image side (square, 3 channels). */
   size: number;
-  /** Heavy rows run at most 2 timed steps. */
+  /** Heavy rows run at most 2 timed steps (`--heavy-steps`). */
   heavy?: boolean;
+  /** Settings over the method's cpu-scale defaults (e.g. LGP's `maeEpochs: 0`: time its MoCo v3 stage). */
+  extra?: Record<string, number>;
   /** The PyTorch peer's arguments for the same shapes, when the peer models this row. */
   peer?: { width: number; batch: number; size: number; heads: number; note?: string };
 }
@@ -161,6 +163,19 @@ export function perfRows(leakSteps = 100): PerfRowDef[] {
       size: 32,
       heavy: true,
     },
+    // LGP's contrastive (MoCo v3) stage, where AMCL differs; its MAE stage is the same for both.
+    ...(["baseline", "amcl"] as const).map((variant): StepRow => ({
+      kind: "step",
+      id: variant === "amcl" ? "lgp-amcl-vittiny-b32" : "lgp-vittiny-b32",
+      title: `lgp ${variant === "amcl" ? "AMCL C=3" : "baseline"} (MoCo v3 stage) ViT-tiny patch 4 b32 32²`,
+      method: "lgp",
+      variant,
+      width: 1,
+      batch: 32,
+      size: 32,
+      heavy: true,
+      extra: { maeEpochs: 0 },
+    })),
     // Batch 32: at 128 the activations outgrow the wasm backend's 4 GiB heap (wasm32).
     {
       ...r18("simclr-r18w1-b32", "simclr", "baseline", 1, 1, { heavy: true, batch: 32 }),

@@ -51,6 +51,11 @@ Deno.test("perf harness: tiny run has the report fields, ratios, and no tensor g
   assert.ok(
     by("simclr-amcl-r18w8").pairedBaselineRatio! > 0 && by("simclr-amcl-r18w8").pairedBaselineMs! > 0,
   );
+  // Dense MACs of both profiled steps: AMCL's three heads, φ and loss products cost more.
+  const amcl = by("simclr-amcl-r18w8");
+  assert.ok(amcl.gmacs! > 0 && amcl.pairedBaselineGmacs! > 0);
+  assert.ok(amcl.macRatio! > 1, `AMCL/baseline MAC ratio ${amcl.macRatio}`);
+  assert.ok(by(REFERENCE_ROW).gmacs! > 0 && by(REFERENCE_ROW).macRatio === undefined);
   assert.ok(by("loss-").ratioToReference! > 0 && by("augment-").ratioToReference! > 0);
   const names = rep.targets.map((t) => t.name).join("\n");
   for (
