@@ -32,6 +32,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import type { AnyKernelFunc, KernelArgs } from "./kernels/replace.ts";
 import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-backend-wasm";
 import { registerCopyKernels } from "./kernels/copy.ts";
@@ -60,9 +61,6 @@ interface CpuBackend {
   readSync(dataId: object): tf.TypedArray;
   disposeData(dataId: object, force?: boolean): boolean;
 }
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
-type AnyKernelFunc = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
 
 const BORROWED = [
   "UnsortedSegmentSum",

@@ -18,6 +18,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import type { KernelArgs } from "./replace.ts";
 import { Host, HOST_BACKENDS, type HostBackend } from "./host.ts";
 import { heapBuffer, heapOffset, onHeap } from "./on_heap.ts";
 import { CHANNEL_OPS_WASM } from "./channel_ops_wasm.ts";
@@ -82,8 +83,6 @@ function simdChannels(backend: unknown, C: number) {
     dispose: () => (backend as { disposeData(d: object): void }).disposeData(scratch.dataId),
   };
 }
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
 /** Mean and biased variance per channel of `x` ([M·C] values, channels last). */
 export function channelStats(

@@ -19,10 +19,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { type AnyKernelFunc, type KernelArgs, replaceWasmKernels } from "./replace.ts";
 import { Host, sizeOf } from "./host.ts";
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
-type AnyKernelFunc = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
 
 function strides(shape: readonly number[]): number[] {
   const s = new Array<number>(shape.length);
@@ -169,17 +167,5 @@ let registered = false;
 export function registerCopyKernels(): void {
   if (registered) return;
   registered = true;
-  const kernels = [["Slice", slice], ["Tile", tile], ["Identity", identity], ["Cast", cast]] as const;
-  for (const [name, make] of kernels) {
-    const original = tf.getKernel(name, "wasm");
-    if (!original) continue;
-    const fallback = original.kernelFunc as unknown as AnyKernelFunc;
-    tf.unregisterKernel(name, "wasm");
-    tf.registerKernel({
-      kernelName: name,
-      backendName: "wasm",
-      setupFunc: original.setupFunc,
-      kernelFunc: make(fallback) as unknown as tf.KernelFunc,
-    });
-  }
+  replaceWasmKernels([["Slice", slice], ["Tile", tile], ["Identity", identity], ["Cast", cast]]);
 }

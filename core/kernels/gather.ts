@@ -14,10 +14,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import type { AnyKernelFunc, KernelArgs } from "./replace.ts";
 import { asWords, Host } from "./host.ts";
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
-type AnyKernelFunc = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
 
 /** Runs shorter than this are copied element by element. */
 const SHORT_RUN = 32;

@@ -10,12 +10,10 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import type { AnyKernelFunc, KernelArgs } from "./replace.ts";
 import { Host, sizeOf } from "./host.ts";
 import { packColumns, packRows, simdGemm } from "./gemm.ts";
 import { heapOffset } from "./on_heap.ts";
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
-type AnyKernelFunc = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
 
 const BLOCK = 32;
 

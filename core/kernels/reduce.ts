@@ -12,10 +12,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import type { AnyKernelFunc, KernelArgs } from "./replace.ts";
 import { Host } from "./host.ts";
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
-type AnyKernelFunc = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
 
 /** Sums the `rows` rows of `x` ([rows, cols] row-major) into `out` ([cols]). */
 export function sumRowsInto(x: Float32Array, rows: number, cols: number, out: Float32Array): void {

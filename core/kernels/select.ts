@@ -7,18 +7,16 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
+import { type AnyKernelFunc, type KernelMaker, replaceWasmKernels } from "./replace.ts";
+
+export type { AnyKernelFunc };
 import { gatherV2 } from "./gather.ts";
 import { splitV } from "./split.ts";
 import { topK } from "./topk.ts";
 import { transpose } from "./transpose.ts";
 import { sum } from "./reduce.ts";
 
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
-/** A kernel function of any arity. */
-export type AnyKernelFunc = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
-
-const KERNELS: ReadonlyArray<readonly [string, (fallback: AnyKernelFunc) => AnyKernelFunc]> = [
+const KERNELS: ReadonlyArray<readonly [string, KernelMaker]> = [
   ["GatherV2", gatherV2],
   ["SplitV", splitV],
   ["TopK", topK],
@@ -29,7 +27,7 @@ const KERNELS: ReadonlyArray<readonly [string, (fallback: AnyKernelFunc) => AnyK
 /** The kernels {@link registerSelectKernels} replaces on wasm. */
 export const SELECT_KERNELS: readonly string[] = KERNELS.map(([name]) => name);
 
-const shipped = new Map<string, AnyKernelFunc>();
+let shipped = new Map<string, AnyKernelFunc>();
 
 /** The shipped wasm kernel that `name` replaced (after {@link registerSelectKernels}), if any. */
 export function shippedKernel(name: string): AnyKernelFunc | undefined {
@@ -42,17 +40,5 @@ let registered = false;
 export function registerSelectKernels(): void {
   if (registered) return;
   registered = true;
-  for (const [name, make] of KERNELS) {
-    const original = tf.getKernel(name, "wasm");
-    if (!original) continue;
-    const fallback = original.kernelFunc as unknown as AnyKernelFunc;
-    shipped.set(name, fallback);
-    tf.unregisterKernel(name, "wasm");
-    tf.registerKernel({
-      kernelName: name,
-      backendName: "wasm",
-      setupFunc: original.setupFunc,
-      kernelFunc: make(fallback) as unknown as tf.KernelFunc,
-    });
-  }
+  shipped = replaceWasmKernels(KERNELS);
 }

@@ -7,11 +7,9 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import type { AnyKernelFunc, KernelArgs } from "./replace.ts";
 import { Host } from "./host.ts";
 import { sliceInto } from "./copy.ts";
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
-type AnyKernelFunc = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
 
 /** The `SplitV` kernel on wasm, with `fallback` (the shipped kernel) for strings. */
 export function splitV(fallback: AnyKernelFunc) {

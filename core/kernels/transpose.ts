@@ -15,10 +15,8 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs-core";
+import type { AnyKernelFunc, KernelArgs } from "./replace.ts";
 import { asWords, Host } from "./host.ts";
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
-type AnyKernelFunc = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
 
 /** Output rows filled per sweep of the source. */
 const COLUMNS = 128;
