@@ -14,6 +14,7 @@ import {
   type JitterParams,
   sampleJitter,
 } from "../../datasets/aug_jitter.ts";
+import { colourJitterTensor } from "../../datasets/aug_jitter_host.ts";
 import { blurImages, blurKernelSize, gaussianKernel1d } from "../../datasets/aug_blur.ts";
 
 await initBackend("wasm");
@@ -215,6 +216,47 @@ Deno.test("jitter: batched jitter equals the per-image reference (random order, 
   }
   // The unjittered image is passed through exactly.
   assert.deepEqual(out.subarray(2 * per, 3 * per), pix.subarray(2 * per, 3 * per));
+});
+
+Deno.test("jitter: the host path (wasm, cpu) equals the reference and the tensor-op path (orders, clamps, hue edge cases)", async () => {
+  const n = 48, h = 4, w = 5;
+  const rng = new Rng(21);
+  const pix = rng.uniforms(n * h * w * 3);
+  // Grey pixels, two- and three-way maxima, black and white: the hue formulas' edge cases.
+  const special = [[0.5, 0.5, 0.5], [0.7, 0.7, 0.2], [0.3, 0.8, 0.8], [0.9, 0.1, 0.9], [0, 0, 0], [1, 1, 1]];
+  special.forEach((px, j) => pix.set(px, j * 7 * 3));
+  const params: (JitterParams | null)[] = Array.from({ length: n }, (_, i) => {
+    if (i % 12 === 5) return null;
+    const p = sampleJitter(rng);
+    p.order = [...[[0, 1, 2, 3], [3, 2, 1, 0], [1, 3, 0, 2], [2, 0, 3, 1]][i % 4]];
+    if (i % 3 === 0) p.order.reverse();
+    return p;
+  });
+  params[1]!.brightness = 1.4; // into the clamp
+  params[2]!.hue = -0.1;
+  params[3]!.hue = 0.1;
+  const per = h * w * 3;
+  for (const backend of ["wasm", "cpu"] as const) {
+    await initBackend(backend);
+    const x = tf.tensor4d(pix, [n, h, w, 3]);
+    const host = colourJitterTensor(x, params).dataSync();
+    const ops = colourJitter(x, params).dataSync();
+    for (let i = 0; i < n; i++) {
+      const img = Float64Array.from(pix.subarray(i * per, (i + 1) * per));
+      const ref = params[i] ? refJitter(img, params[i]!) : img;
+      for (let k = 0; k < per; k++) {
+        const at = `${backend} image ${i} value ${k}`;
+        assert.ok(
+          Math.abs(ref[k] - host[i * per + k]) < 2e-5,
+          `${at}: ${host[i * per + k]} vs ref ${ref[k]}`,
+        );
+        assert.ok(Math.abs(ops[i * per + k] - host[i * per + k]) < 2e-5, `${at}: host vs tensor ops`);
+      }
+    }
+    assert.deepEqual(host.subarray(5 * per, 6 * per), pix.subarray(5 * per, 6 * per));
+    x.dispose();
+  }
+  await initBackend("wasm");
 });
 
 // ---- b: Gaussian blur ----
