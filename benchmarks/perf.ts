@@ -556,8 +556,11 @@ async function augmentRow(def: AugmentRow, o: PerfOptions, backend: string): Pro
     o.steps,
     () => {
       const v = aug.view(images, rng.derive(`view/${i++}`));
-      v.dataSync();
-      v.dispose();
+      // Wait for the view (GPU backends run asynchronously) through a scalar: training keeps the
+      // view on the device, so reading all of it back would time a copy it never pays.
+      const probe = tf.sum(v);
+      probe.dataSync();
+      tf.dispose([v, probe]);
       peakRss = Math.max(peakRss, rss());
     },
     () => (afterWarmup = tf.memory().numTensors),
