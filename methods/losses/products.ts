@@ -4,7 +4,8 @@
  * transposed operands, which the wasm backend runs 10–30× slower than plain products at
  * the sizes of these losses ([2B, 2B] similarity matrices, B = 512). The forward `a · bᵀ`
  * keeps the transposeB flag: core/kernels/matmul.ts packs b's rows directly on wasm. Same
- * values, same gradients, on every backend.
+ * values, same gradients, on every backend. {@link gramLazy} is the exception, for products
+ * whose second operand usually needs no gradient (a custom gradient computes every input's).
  *
  * @module
  */
