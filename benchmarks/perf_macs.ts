@@ -6,8 +6,10 @@
  * must do), so the perf table shows it next to the measured time ratio: the gap between the
  * two is implementation overhead, the floor itself is not.
  *
- * Element-wise kernels are not counted (they are cheap per element but not free: the floor
- * is a lower bound).
+ * Element-wise kernels are not counted (cheap per element, not free), and a MAC's price
+ * differs between kernels (on wasm the matrix products run faster per MAC than the
+ * convolutions), so the floor is approximate: a time ratio can sit slightly under it when
+ * the extra work is all products.
  *
  * @module
  */
