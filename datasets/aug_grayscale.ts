@@ -9,6 +9,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { onHostBackend, runHostKernel } from "./host_kernel.ts";
 
 /** Probability of turning an image grey. */
 export const GRAYSCALE_P = 0.2;
@@ -19,6 +20,19 @@ export const LUMA_WEIGHTS = [0.299, 0.587, 0.114] as const;
 /** Replaces the images whose `gray[i]` is true by their luma in all three channels. */
 export function grayscaleImages(images: tf.Tensor4D, gray: readonly boolean[]): tf.Tensor4D {
   if (!gray.some((g) => g)) return tf.clone(images);
+  if (onHostBackend() && images.shape[3] === 3) {
+    return runHostKernel("AmclGrayscale", images, gray, (src, dst, shape, g) => {
+      const per = shape[1] * shape[2] * 3;
+      dst.set(src);
+      for (let i = 0; i < g.length; i++) {
+        if (!g[i]) continue;
+        for (let q = i * per; q < (i + 1) * per; q += 3) {
+          const l = LUMA_WEIGHTS[0] * src[q] + LUMA_WEIGHTS[1] * src[q + 1] + LUMA_WEIGHTS[2] * src[q + 2];
+          dst[q] = dst[q + 1] = dst[q + 2] = l;
+        }
+      }
+    });
+  }
   return tf.tidy(() => {
     const [n, h, w, c] = images.shape;
     const m = new Float32Array(n * 9);

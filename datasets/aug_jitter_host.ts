@@ -16,54 +16,21 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
-import { Host, HOST_BACKENDS, type HostBackend } from "../core/kernels/host.ts";
+import type * as tf from "@tensorflow/tfjs-core";
 import { JITTER_OPS, type JitterParams } from "./aug_jitter.ts";
-
-/** The kernel name (wasm and cpu; the tensors are read and written in place). */
-const KERNEL = "AmclColourJitter";
-
-let registered = false;
-
-function register(): void {
-  if (registered) return;
-  registered = true;
-  for (const name of HOST_BACKENDS) {
-    tf.registerKernel({
-      kernelName: KERNEL,
-      backendName: name,
-      kernelFunc: ((
-        { inputs, backend, attrs }: {
-          inputs: tf.NamedTensorInfoMap;
-          backend: unknown;
-          attrs: { params: (JitterParams | null)[] };
-        },
-      ) => {
-        const x = inputs.x as tf.TensorInfo;
-        const h = new Host(name as HostBackend, backend);
-        const out = h.alloc(x.shape, "float32");
-        const [src, dst] = h.views(x, out);
-        colourJitterHost(src, x.shape[1] * x.shape[2], attrs.params, dst);
-        return out;
-      }) as unknown as tf.KernelFunc,
-    });
-  }
-}
-
-/** True when the active backend keeps tensors in host memory (wasm, cpu): use {@link colourJitterTensor}. */
-export function jitterOnHost(): boolean {
-  return (HOST_BACKENDS as readonly string[]).includes(tf.getBackend());
-}
+import { runHostKernel } from "./host_kernel.ts";
 
 /** {@link colourJitterHost} on a [n, H, W, 3] tensor in [0, 1] (host backends); returns a new tensor. */
 export function colourJitterTensor(
   images: tf.Tensor4D,
   params: readonly (JitterParams | null)[],
 ): tf.Tensor4D {
-  register();
-  return tf.engine().runKernel(KERNEL, { x: images }, {
-    params: params as unknown as tf.NamedAttrMap[string],
-  }) as tf.Tensor4D;
+  return runHostKernel(
+    "AmclColourJitter",
+    images,
+    params,
+    (src, dst, shape, p) => colourJitterHost(src, shape[1] * shape[2], p, dst),
+  );
 }
 
 const LUMA = [0.299, 0.587, 0.114] as const;

@@ -30,7 +30,8 @@ import type { ImageShape } from "./dataset.ts";
 import { type CropBox, cropBoxCoords, resizedCrop, sampleCropBox } from "./aug_crop.ts";
 import { FLIP_P, flipImages } from "./aug_flip.ts";
 import { colourJitter, JITTER_P, type JitterParams, sampleJitter } from "./aug_jitter.ts";
-import { colourJitterTensor, jitterOnHost } from "./aug_jitter_host.ts";
+import { colourJitterTensor } from "./aug_jitter_host.ts";
+import { onHostBackend, runHostKernel } from "./host_kernel.ts";
 import { GRAYSCALE_P, grayscaleImages } from "./aug_grayscale.ts";
 import { BLUR_P, BLUR_SIGMA, blurImages, blurKernelSize } from "./aug_blur.ts";
 
@@ -173,9 +174,8 @@ export class Augmenter {
         else if (f === "e") x = fold ? x : flipImages(x, params.map((p) => p.flip));
         else if (f === "d") {
           const jitter = params.map((p) => p.jitter);
-          x = jitterOnHost() ? colourJitterTensor(x, jitter) : colourJitter(x, jitter);
-        }
-        else if (f === "c") x = grayscaleImages(x, params.map((p) => p.gray));
+          x = onHostBackend() ? colourJitterTensor(x, jitter) : colourJitter(x, jitter);
+        } else if (f === "c") x = grayscaleImages(x, params.map((p) => p.gray));
         else if (f === "b") x = blurImages(x, params.map((p) => p.blurSigma), this.blurKernel);
       }
       return x === images ? tf.clone(x) : x;
@@ -184,10 +184,27 @@ export class Augmenter {
 
   /** (x − mean) / std per channel. */
   normalise(images: tf.Tensor4D): tf.Tensor4D {
+    const std = this.#std.map((s) => s || 1);
+    if (onHostBackend()) {
+      // One pass; each value rounded as the tensor ops round it (float32 − then ÷).
+      const f32 = (v: number[]) => v.map((x) => Math.fround(x));
+      return runHostKernel(
+        "AmclNormalise",
+        images,
+        { mean: f32(this.#mean), std: f32(std) },
+        (src, dst, shape, a) => {
+          const c = shape[shape.length - 1];
+          for (let i = 0; i < src.length; i++) {
+            const k = i % c;
+            dst[i] = Math.fround(src[i] - a.mean[k]) / a.std[k];
+          }
+        },
+      );
+    }
     return tf.tidy(() =>
       tf.div(
         tf.sub(images, tf.tensor1d(this.#mean)),
-        tf.tensor1d(this.#std.map((s) => s || 1)),
+        tf.tensor1d(std),
       ) as tf.Tensor4D
     );
   }

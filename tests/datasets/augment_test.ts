@@ -352,6 +352,26 @@ Deno.test("views are deterministic per seed and normalised with the dataset mean
   tf.dispose([x, a, b, c, none, want]);
 });
 
+Deno.test("host kernels (wasm, cpu): normalise rounds exactly as the tensor ops; grayscale is the luma", async () => {
+  const stats = { shape: SHAPE32, mean: [0.4914, 0.4822, 0.4465], std: [0.247, 0.243, 0.261] };
+  for (const backend of ["wasm", "cpu"] as const) {
+    await initBackend(backend);
+    const x = randomImages(3, 32, 32, 3, 17);
+    const host = new Augmenter("none", stats).normalise(x);
+    const ops = tf.div(tf.sub(x, tf.tensor1d(stats.mean)), tf.tensor1d(stats.std));
+    assert.deepEqual(host.dataSync(), ops.dataSync(), `${backend}: normalise`);
+    const g = grayscaleImages(x, [false, true, true]).dataSync();
+    const v = x.dataSync();
+    for (let q = 32 * 32 * 3; q < v.length; q += 3) {
+      const lum = LUMA_WEIGHTS[0] * v[q] + LUMA_WEIGHTS[1] * v[q + 1] + LUMA_WEIGHTS[2] * v[q + 2];
+      for (let k = 0; k < 3; k++) assert.ok(Math.abs(g[q + k] - lum) < 1e-6, `${backend}: grayscale ${q}`);
+    }
+    assert.deepEqual(g.subarray(0, 32 * 32 * 3), v.subarray(0, 32 * 32 * 3));
+    tf.dispose([x, host, ops]);
+  }
+  await initBackend("wasm");
+});
+
 Deno.test("one-channel images: colour ops are identity and reported", () => {
   const aug = new Augmenter("abcde", { shape: [28, 28, 1], mean: [0.286], std: [0.353] });
   assert.deepEqual(aug.identityOps, ["d", "c"]);
