@@ -19,6 +19,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "../core/random.ts";
 import { putImages, takeImages } from "./aug_take.ts";
+import { colourJitterTensor } from "./aug_jitter_host.ts";
+import { onHostBackend } from "./host_kernel.ts";
 
 /** Probability of jittering an image. */
 export const JITTER_P = 0.8;
@@ -102,14 +104,14 @@ const HUE_CANDIDATES_GET = (): tf.Tensor2D => {
 };
 
 /**
- * Applies colour jitter: image i gets `params[i]` (null = unchanged). Input and output
- * in [0, 1], [B, H, W, 3].
+ * Colour jitter as tensor ops (any backend; GPU backends use it): image i gets `params[i]`
+ * (null = unchanged). Input and output in [0, 1], [B, H, W, 3].
  *
  * Each blend position is one batched matrix product per image (row-vector colours times
  * a 3×3 matrix: brightness f·I, saturation f·I + (1 − f)·w1ᵀ, identity I) plus, for
  * contrast, a per-image offset (1 − f)·mean luma; then the clamp.
  */
-export function colourJitter(images: tf.Tensor4D, params: readonly (JitterParams | null)[]): tf.Tensor4D {
+export function colourJitterOps(images: tf.Tensor4D, params: readonly (JitterParams | null)[]): tf.Tensor4D {
   if (!params.some((p) => p)) return tf.clone(images);
   return tf.tidy(() => {
     const [n, h, w] = images.shape;
@@ -159,4 +161,14 @@ export function colourJitter(images: tf.Tensor4D, params: readonly (JitterParams
     }
     return x === images ? tf.clone(x) : x;
   });
+}
+
+/**
+ * Colour jitter of image i by `params[i]` (null = unchanged), [B, H, W, 3] in [0, 1]: one
+ * host kernel on wasm and cpu (`aug_jitter_host.ts`), the tensor ops of
+ * {@link colourJitterOps} elsewhere; the same result.
+ */
+export function colourJitter(images: tf.Tensor4D, params: readonly (JitterParams | null)[]): tf.Tensor4D {
+  if (!params.some((p) => p)) return tf.clone(images);
+  return onHostBackend() ? colourJitterTensor(images, params) : colourJitterOps(images, params);
 }

@@ -4,7 +4,7 @@
  * formulas as the tensor-op form in `aug_jitter.ts` (which stays the path for GPU
  * backends): there each of the four positions costs a dozen batch-wide kernels — a
  * per-image 3×3 product, broadcasts over a 3-wide channel axis and an HSV round trip over
- * gathered images — ≈ 70 ms for 256 images of 32×32 on wasm; here ≈ 10.
+ * gathered images — ≈ 70 ms for 256 images of 32×32 on wasm; here ≈ 15.
  *
  * Per image, in its drawn order, each result clamped to [0, 1] (hue keeps values in range):
  *
@@ -17,7 +17,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs-core";
-import { JITTER_OPS, type JitterParams } from "./aug_jitter.ts";
+import type { JitterParams } from "./aug_jitter.ts";
 import { runHostKernel } from "./host_kernel.ts";
 
 /** {@link colourJitterHost} on a [n, H, W, 3] tensor in [0, 1] (host backends); returns a new tensor. */
@@ -57,17 +57,17 @@ export function colourJitterHost(
     if (!p) continue;
     const o = i * pixels * 3;
     const end = o + pixels * 3;
-    for (const opIndex of p.order) {
-      const op = JITTER_OPS[opIndex];
-      if (op === "hue") {
+    for (const op of p.order) {
+      // Indices into JITTER_OPS: 0 brightness, 1 contrast, 2 saturation, 3 hue.
+      if (op === 3) {
         const shift6 = Math.fround(p.hue * 6);
         for (let q = o; q < end; q += 3) huePixel(dst, q, shift6);
         continue;
       }
-      const f = op === "brightness" ? p.brightness : op === "contrast" ? p.contrast : p.saturation;
-      if (op === "brightness") {
+      const f = op === 0 ? p.brightness : op === 1 ? p.contrast : p.saturation;
+      if (op === 0) {
         for (let q = o; q < end; q++) dst[q] = clamp01(f * dst[q]);
-      } else if (op === "contrast") {
+      } else if (op === 1) {
         let sum = 0;
         for (let q = o; q < end; q += 3) {
           sum += LUMA[0] * dst[q] + LUMA[1] * dst[q + 1] + LUMA[2] * dst[q + 2];

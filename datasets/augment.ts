@@ -30,7 +30,6 @@ import type { ImageShape } from "./dataset.ts";
 import { type CropBox, cropBoxCoords, resizedCrop, sampleCropBox } from "./aug_crop.ts";
 import { FLIP_P, flipImages } from "./aug_flip.ts";
 import { colourJitter, JITTER_P, type JitterParams, sampleJitter } from "./aug_jitter.ts";
-import { colourJitterTensor } from "./aug_jitter_host.ts";
 import { onHostBackend, runHostKernel } from "./host_kernel.ts";
 import { GRAYSCALE_P, grayscaleImages } from "./aug_grayscale.ts";
 import { BLUR_P, BLUR_SIGMA, blurImages, blurKernelSize } from "./aug_blur.ts";
@@ -172,10 +171,8 @@ export class Augmenter {
       for (const f of this.active) {
         if (f === "a") x = resizedCrop(x, params.map((p) => cropBoxCoords(p.crop!, h, w, fold && p.flip)));
         else if (f === "e") x = fold ? x : flipImages(x, params.map((p) => p.flip));
-        else if (f === "d") {
-          const jitter = params.map((p) => p.jitter);
-          x = onHostBackend() ? colourJitterTensor(x, jitter) : colourJitter(x, jitter);
-        } else if (f === "c") x = grayscaleImages(x, params.map((p) => p.gray));
+        else if (f === "d") x = colourJitter(x, params.map((p) => p.jitter));
+        else if (f === "c") x = grayscaleImages(x, params.map((p) => p.gray));
         else if (f === "b") x = blurImages(x, params.map((p) => p.blurSigma), this.blurKernel);
       }
       return x === images ? tf.clone(x) : x;
