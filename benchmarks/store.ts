@@ -154,13 +154,23 @@ export function csvRow(r: CellRecord): Record<string, string | number | boolean 
   return row;
 }
 
-/** The results table as CSV text (papaparse), columns in first-seen order. */
+/** A cell value with every line break (CRLF, CR) as LF, so results.csv has one line ending. */
+function lfOnly(v: string | number | boolean | null | undefined): string | number | boolean {
+  return typeof v === "string" ? v.replace(/\r\n?/g, "\n") : v ?? "";
+}
+
+/**
+ * The results table as CSV text (papaparse), columns in first-seen order. Every line ends
+ * with LF, the last one too: papaparse's default row separator is CRLF, and multi-line
+ * values (an error's stack) are normalised to LF inside their quotes.
+ */
 export function resultsCsv(records: CellRecord[]): string {
   const rows = records.map(csvRow);
   const columns: string[] = [];
   for (const row of rows) for (const k of Object.keys(row)) if (!columns.includes(k)) columns.push(k);
   if (rows.length === 0) columns.push(...Object.keys(csvRowHeader()));
-  return Papa.unparse({ fields: columns, data: rows.map((r) => columns.map((k) => r[k] ?? "")) }) + "\n";
+  const data = rows.map((r) => columns.map((k) => lfOnly(r[k])));
+  return Papa.unparse({ fields: columns, data }, { newline: "\n" }).replace(/\n?$/, "\n");
 }
 
 function csvRowHeader(): Record<string, null> {
