@@ -7,7 +7,7 @@
  * @module
  */
 import { explainPermission, runCli, UserError } from "../core/errors.ts";
-import { parseCli } from "../core/cli.ts";
+import { intOption, parseCli } from "../core/cli.ts";
 import { initBackend, parseBackendName } from "../core/backend.ts";
 import { listMethods } from "../methods/registry.ts";
 import { runBench } from "./bench.ts";
@@ -69,13 +69,8 @@ if (import.meta.main) {
     if (!(SCALES as readonly string[]).includes(values.scale)) {
       throw new UserError(`--scale ${values.scale}: use one of ${SCALES.join(", ")}`);
     }
-    const int = (flag: string, v: string | undefined) => {
-      if (v === undefined) return undefined;
-      if (!/^\d+$/.test(v) || Number(v) < 1) {
-        throw new UserError(`--${flag} ${v}: expected a whole number ≥ 1`);
-      }
-      return Number(v);
-    };
+    const workers = intOption("workers", values.workers, 1);
+    const shards = intOption("shards", values.shards, 1);
     // Unknown names fail here, before any folder is made.
     const backend = parseBackendName(values.backend);
     return await runBench({
@@ -97,7 +92,7 @@ if (import.meta.main) {
         return info.name;
       },
       out: values.out,
-      workers: int("workers", values.workers),
+      workers,
       seeds: values.seeds,
       shard: values.shard,
       sets: values.set,
@@ -105,7 +100,7 @@ if (import.meta.main) {
       quiet: values.quiet,
       keepCheckpoints: values["keep-checkpoints"],
       emit: values.emit,
-      shards: int("shards", values.shards),
+      shards,
       emitOpts: values["emit-opt"],
       report: !values["no-report"],
       executor: REAL_EXECUTOR,

@@ -6,7 +6,7 @@
  * @module
  */
 import { check, runCli } from "../core/errors.ts";
-import { parseCli } from "../core/cli.ts";
+import { intOption, parseCli } from "../core/cli.ts";
 import { parseBackendName } from "../core/backend.ts";
 import { runPerf } from "./perf.ts";
 import { perfRows, selectRows } from "./perf_rows.ts";
@@ -27,12 +27,6 @@ Times one training step per row and backend beside the PyTorch peer (same shapes
   --out FILE   also write the JSON report there, after every row
   --json       print the JSON report instead of the table
   --list       print the row ids and exit`;
-
-function posInt(name: string, text: string, min = 1): number {
-  const n = Number(text);
-  check(Number.isInteger(n) && n >= min, `--${name} ${text}: expected an integer ≥ ${min}`);
-  return n;
-}
 
 await runCli(async () => {
   const parsed = parseCli(
@@ -56,7 +50,7 @@ await runCli(async () => {
   if (!parsed) return;
   const { values } = parsed;
   const filters = values.rows.split(",").map((s) => s.trim()).filter(Boolean);
-  const all = perfRows(posInt("leak-steps", values["leak-steps"]));
+  const all = perfRows(intOption("leak-steps", values["leak-steps"]));
   if (values.list) {
     for (const r of all) console.log(`${r.id.padEnd(28)} ${r.title}`);
     return;
@@ -70,13 +64,13 @@ await runCli(async () => {
   const progress = Deno.stdout.isTerminal() ? (line: string) => console.error(line) : undefined;
   const report = await runPerf({
     backends,
-    steps: posInt("steps", values.steps),
-    heavySteps: posInt("heavy-steps", values["heavy-steps"]),
+    steps: intOption("steps", values.steps),
+    heavySteps: intOption("heavy-steps", values["heavy-steps"]),
     rows: filters,
-    threads: posInt("threads", values.threads),
+    threads: intOption("threads", values.threads),
     peer: !values["no-peer"],
-    leakSteps: posInt("leak-steps", values["leak-steps"]),
-    topKernels: posInt("kernels", values.kernels, 0),
+    leakSteps: intOption("leak-steps", values["leak-steps"]),
+    topKernels: intOption("kernels", values.kernels, 0),
     tiny: values.tiny,
     progress,
     onRow: values.out

@@ -14,7 +14,7 @@
  */
 import { join } from "node:path";
 import { runCli, UserError } from "../core/errors.ts";
-import { parseCli } from "../core/cli.ts";
+import { intOption, parseCli } from "../core/cli.ts";
 import { type BackendName, initBackend } from "../core/backend.ts";
 import { DATASET_NAMES, locateDataset, openDataset } from "./registry.ts";
 import type { OpenOptions } from "./dataset.ts";
@@ -51,15 +51,6 @@ function human(bytes: number): string {
   return `${bytes} B`;
 }
 
-function intFlag(v: string | undefined, name: string, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) {
-    throw new UserError(`--${name} must be a whole number ≥ ${min}, got "${v}"`);
-  }
-  return n;
-}
-
 async function main(): Promise<number> {
   const parsed = parseCli(
     Deno.args,
@@ -88,7 +79,7 @@ async function main(): Promise<number> {
   if (extra.length) throw new UserError(`unexpected arguments: ${extra.join(" ")}; ${USAGE}`);
   const opts: OpenOptions = {
     dataDir: values["data-dir"],
-    imageSize: intFlag(values["image-size"], "image-size", 4),
+    imageSize: intOption("image-size", values["image-size"], 4),
   };
   const needName = () => {
     if (!name) {
@@ -169,15 +160,14 @@ async function main(): Promise<number> {
       const out = values.out;
       if (!out || !out.endsWith(".png")) throw new UserError(`preview needs --out FILE.png`);
       parseAugSet(values.augs!);
+      const grid = {
+        rows: intOption("rows", values.rows, 1),
+        views: intOption("views", values.views, 1),
+        seed: intOption("seed", values.seed, 0),
+      };
       const ds = await openDataset(needName(), opts);
       await initBackend(values.backend as BackendName);
-      const p = await previewPng(ds, {
-        augs: values.augs,
-        rows: intFlag(values.rows, "rows", 1),
-        views: intFlag(values.views, "views", 1),
-        seed: intFlag(values.seed, "seed", 0),
-        split: values.split,
-      });
+      const p = await previewPng(ds, { augs: values.augs, ...grid, split: values.split });
       await Deno.writeFile(out, p.png);
       console.log(
         `wrote ${out} (${p.width}×${p.height}: ${p.items.length} images × original + views, augs ${values.augs})`,

@@ -14,7 +14,7 @@
  */
 import { type BackendName, BACKENDS, initBackend } from "../core/backend.ts";
 import { check, runCli } from "../core/errors.ts";
-import { parseCli } from "../core/cli.ts";
+import { intOption, numberOption, parseCli } from "../core/cli.ts";
 import { openDataset } from "../datasets/registry.ts";
 import type { Dataset } from "../datasets/dataset.ts";
 import {
@@ -41,20 +41,6 @@ when the product bank × queries × dims is above 2e10 multiply-adds (about a se
 A checkpoint folder is a cell's OUT/cells/ID; the sweep keeps it after the cell finishes only with
 deno task bench --keep-checkpoints. With --checkpoint the defaults are the cell's (dataset and its
 train/test cut, seed, k, t, probe epochs, labels per class, pairs, augmentations).`;
-
-function int(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  check(Number.isInteger(n), `--${name} must be an integer, got "${v}"`);
-  return n;
-}
-
-function num(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  check(Number.isFinite(n), `--${name} must be a number, got "${v}"`);
-  return n;
-}
 
 function summary(r: EvalRecord): string {
   const head = `${r.protocol} on ${r.dataset} (${r.features}, ${r.backend}, seed ${r.seed}):`;
@@ -133,15 +119,16 @@ async function main(): Promise<number> {
     (BACKENDS as readonly string[]).includes(values.backend!),
     `--backend must be one of ${BACKENDS.join(", ")}`,
   );
-  const seedArg = int("seed", values.seed);
-  check(seedArg === undefined || seedArg >= 0, `--seed must be a non-negative integer, got ${seedArg}`);
-  const workersArg = int("workers", values.workers);
-  check(
-    workersArg === undefined || workersArg > 0,
-    `--workers must be a positive integer, got ${workersArg}`,
-  );
+  // Every number is checked here, before the backend starts or a dataset is read.
+  const seedArg = intOption("seed", values.seed, 0);
+  const workersArg = intOption("workers", values.workers, 1);
   check(workersArg === undefined || protocol === "knn", "--workers applies to the knn protocol only");
-  const perClassArg = values["per-class"]?.split(",").map((s) => int("per-class", s.trim())!);
+  const perClassArg = values["per-class"]?.split(",").map((s) => intOption("per-class", s.trim(), 1));
+  const kArg = intOption("k", values.k, 1);
+  const tArg = numberOption("t", values.t, { min: 0, minOpen: true });
+  const epochsArg = intOption("epochs", values.epochs, 1);
+  const pairsArg = intOption("pairs", values.pairs, 1);
+  const tauArg = numberOption("tau", values.tau, { min: 0, minOpen: true });
 
   const info = await initBackend(values.backend as BackendName);
   let loaded: LoadedCheckpoint | null = null;
@@ -170,14 +157,14 @@ async function main(): Promise<number> {
       backend: info.name,
       seed: seedArg ?? cell?.seed ?? 0,
       // The cell's k (200 unless set), capped at the bank as the cell's monitor does.
-      k: int("k", values.k) ?? (cell ? Math.min(knnK ?? 200, dataset.splits.train) : undefined),
-      t: num("t", values.t) ?? extraNumber(loaded, "knnT"),
-      epochs: int("epochs", values.epochs) ?? (cell && cell.probeEpochs > 0 ? cell.probeEpochs : undefined),
+      k: kArg ?? (cell ? Math.min(knnK ?? 200, dataset.splits.train) : undefined),
+      t: tArg ?? extraNumber(loaded, "knnT"),
+      epochs: epochsArg ?? (cell && cell.probeEpochs > 0 ? cell.probeEpochs : undefined),
       batchNorm: values["batch-norm"],
       perClass: perClassArg ?? (cell?.labelsPerClass.length ? cell.labelsPerClass : undefined),
-      pairs: int("pairs", values.pairs) ?? extraNumber(loaded, "simPairs"),
+      pairs: pairsArg ?? extraNumber(loaded, "simPairs"),
       augs: values.augs ?? cell?.augs,
-      tau: num("tau", values.tau),
+      tau: tauArg,
       knnWorkers: workersArg ?? "auto",
       progress: tty ? (line) => Deno.stdout.writeSync(enc.encode(`\r\x1b[K${line}`)) : undefined,
     });

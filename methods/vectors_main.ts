@@ -6,7 +6,7 @@
  * @module
  */
 import { runCli, UserError } from "../core/errors.ts";
-import { parseCli } from "../core/cli.ts";
+import { numberOption, parseCli } from "../core/cli.ts";
 import { type BackendName, initBackend } from "../core/backend.ts";
 import { DEFAULT_TOLERANCE, formatResult, runVectors } from "./vectors.ts";
 
@@ -25,8 +25,7 @@ runCli(async () => {
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UserError(`expected one folder of *.json vectors; ${USAGE}`);
-  const tol = Number(values.tol);
-  if (!(tol > 0)) throw new UserError(`--tol ${values.tol} is not a positive number`);
+  const tol = numberOption("tol", values.tol, { min: 0, minOpen: true });
   await initBackend(values.backend as BackendName);
   const summary = await runVectors(positionals[0], tol);
   for (const r of summary.results) console.log(formatResult(r));

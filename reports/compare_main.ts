@@ -8,6 +8,7 @@
  */
 
 import { runCli, UserError } from "../core/errors.ts";
+import { numberOption } from "../core/cli.ts";
 import { parseReportArgs } from "./cli_args.ts";
 import { type CompareOptions, runCompare } from "./compare_run.ts";
 
@@ -31,10 +32,7 @@ if (import.meta.main) {
     };
     const metric = metrics[values.metric];
     if (!metric) throw new UserError(`--metric must be auto, linear or knn, not "${values.metric}"`);
-    const alpha = Number(values.alpha);
-    if (!(alpha > 0 && alpha < 1)) {
-      throw new UserError(`--alpha must be a number in (0, 1), not "${values.alpha}"`);
-    }
+    const alpha = numberOption("alpha", values.alpha, { min: 0, max: 1, minOpen: true, maxOpen: true });
     const r = await runCompare(inDir, { against: values.against, metric, alpha, outDir: values.out });
     console.log(r.text);
     console.log(`written: ${r.files.join(", ")}`);
