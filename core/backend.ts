@@ -21,6 +21,15 @@ import "@tensorflow/tfjs-backend-cpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import "./gradients.ts";
 import { UserError } from "./errors.ts";
+import {
+  describeWebgpu,
+  installWebgpuBackend,
+  type OpenedWebgpu,
+  openWebgpu,
+  ownWebgpuFactoryInstalled,
+  type WebgpuBackendClass,
+  type WebgpuLike,
+} from "./webgpu_start.ts";
 
 /** Backend names accepted by `--backend`. */
 export const BACKENDS = ["auto", "tensorflow", "webgpu", "wasm", "cpu"] as const;
@@ -158,9 +167,6 @@ async function startTensorflow(): Promise<BackendProbe> {
 
 // ---- webgpu -------------------------------------------------------------------------------
 
-/** Matches adapter descriptions of software rasterisers. */
-const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|softpipe|swiftshader|software|microsoft basic render/i;
-
 /**
  * The Vulkan/EGL loaders complain on stderr ("XDG_RUNTIME_DIR is invalid or not set") when
  * the variable is missing, as in containers and CI; point it at a private folder first.
@@ -176,47 +182,44 @@ function quietVulkanLoader(): void {
   }
 }
 
-async function describeAdapter(): Promise<{ device: string; software: boolean } | string> {
-  const gpu = (navigator as unknown as { gpu?: { requestAdapter(o?: unknown): Promise<unknown> } }).gpu;
-  if (!gpu) return "navigator.gpu is missing (Deno without WebGPU); run deno with --unstable-webgpu";
-  quietVulkanLoader();
-  let adapter: unknown;
-  try {
-    adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
-  } catch (e) {
-    return `requesting a WebGPU adapter failed (${
-      errText(e)
-    }); install GPU drivers (Vulkan) or use --backend wasm`;
-  }
-  if (!adapter) {
-    return "no WebGPU adapter found; install Vulkan drivers (e.g. mesa-vulkan-drivers or the GPU vendor's) or use --backend wasm";
-  }
-  const a = adapter as { info?: Record<string, string>; isFallbackAdapter?: boolean };
-  const info = a.info ?? {};
-  const parts = [
-    info.description,
-    info.vendor && `vendor ${info.vendor}`,
-    info.architecture,
-    info.device && `device ${info.device}`,
-  ]
-    .filter((s) => s && String(s).length > 0);
-  const device = parts.length ? parts.join(", ") : "unnamed WebGPU adapter";
-  const software = a.isFallbackAdapter === true || SOFTWARE_ADAPTER.test(device);
-  return { device: software ? `${device} (software)` : device, software };
-}
+/** The adapter behind the webgpu backend this process started (the backend chosen at start-up). */
+let webgpuAdapter: { device: string; software: boolean } | null = null;
 
+/**
+ * Opens the adapter and device ourselves (`webgpu_start.ts`: the library's own start fails on
+ * real GPUs under Deno), then lets tfjs build the backend on that device.
+ */
 async function startWebgpu(): Promise<BackendProbe> {
-  const desc = await describeAdapter();
-  if (typeof desc === "string") return { name: "webgpu", available: false, reason: desc };
-  try {
-    await import("@tensorflow/tfjs-backend-webgpu");
-  } catch (e) {
+  const gpu = (navigator as unknown as { gpu?: WebgpuLike }).gpu;
+  if (!gpu) {
     return {
       name: "webgpu",
       available: false,
-      reason: `@tensorflow/tfjs-backend-webgpu did not load (${errText(e)})`,
+      reason: "navigator.gpu is missing (Deno without WebGPU); run deno with --unstable-webgpu",
     };
   }
+  quietVulkanLoader();
+  if (!tf.findBackend("webgpu") || !ownWebgpuFactoryInstalled()) {
+    let opened: OpenedWebgpu;
+    try {
+      opened = await openWebgpu(gpu);
+    } catch (e) {
+      return { name: "webgpu", available: false, reason: e instanceof UserError ? e.message : errText(e) };
+    }
+    let Backend: WebgpuBackendClass;
+    try {
+      Backend = (await import("@tensorflow/tfjs-backend-webgpu")).WebGPUBackend as WebgpuBackendClass;
+    } catch (e) {
+      return {
+        name: "webgpu",
+        available: false,
+        reason: `@tensorflow/tfjs-backend-webgpu did not load (${errText(e)})`,
+      };
+    }
+    installWebgpuBackend(Backend, gpu, opened);
+    webgpuAdapter = describeWebgpu(opened.info);
+  }
+  const desc = webgpuAdapter ?? { device: "WebGPU adapter", software: false };
   if (!(await switchTo("webgpu"))) {
     return {
       name: "webgpu",
