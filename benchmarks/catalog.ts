@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { CellConfig } from "./record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
 import type { Settings } from "./settings.ts";
 
 /** Names the grid may use, and the defaults each method × variant brings. */

@@ -38,7 +38,8 @@ import {
   similarityAnalysis,
 } from "../eval/mod.ts";
 import type { CellExecutor } from "./executor.ts";
-import { type CellConfig, type CellRecord, RECORD_SCHEMA } from "./record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
+import { type CellRecord, RECORD_SCHEMA } from "./record.ts";
 import { cellTrainData, openCellData } from "./cell_data.ts";
 import { temperatureEpochs, TemperatureHistograms } from "./tau_histograms.ts";
 

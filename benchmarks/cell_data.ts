@@ -10,7 +10,7 @@ import { Rng } from "../core/random.ts";
 import { openDataset } from "../datasets/registry.ts";
 import { subsetView } from "../datasets/subset.ts";
 import type { Dataset, ImageSplit } from "../datasets/dataset.ts";
-import type { CellConfig } from "./record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
 import type { Augmenter } from "../datasets/augment.ts";
 import { BatchIterator } from "../datasets/batches.ts";
 import type { TrainData } from "../methods/train.ts";

@@ -23,7 +23,7 @@ import type { MethodModel } from "../methods/method.ts";
 import { buildMethod } from "../methods/registry.ts";
 import type { EvalModel } from "../eval/run_eval.ts";
 import { cellId } from "./cell_id.ts";
-import type { CellConfig } from "./record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
 
 /** A model rebuilt from a checkpoint folder. */
 export interface LoadedCheckpoint {

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import type { CellConfig, CellRecord } from "./record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
+import type { CellRecord } from "./record.ts";
 
 /** Live progress of a cell, as the executor reports it. */
 export interface CellProgress {

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { type CellConfig, type CellRecord, RECORD_SCHEMA } from "./record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
+import { type CellRecord, RECORD_SCHEMA } from "./record.ts";
 
 function osName(): string {
   try {

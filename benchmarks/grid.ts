@@ -7,7 +7,7 @@
  * @module
  */
 import { UserError } from "../core/errors.ts";
-import type { CellConfig } from "./record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
 import type { Catalog } from "./catalog.ts";
 import type { Overrides, Preset, Sourced } from "./preset.ts";
 import { type Scale, SETTING_KEYS, type Settings, type SettingValue } from "./settings.ts";

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import type { CellConfig, CellRecord } from "./record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
+import type { CellRecord } from "./record.ts";
 import type { CellProgress } from "./executor.ts";
 
 /** Receives the runner's events. */

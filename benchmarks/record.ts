@@ -8,100 +8,19 @@
  * @module
  */
 
-import type { Histogram, TauStats, TemperatureHistogram } from "../core/temperature_stats.ts";
-export type { Histogram, TauStats, TemperatureHistogram };
+import type { Histogram, TemperatureHistogram } from "../core/temperature_stats.ts";
+import type { CellConfig } from "../core/cell_config.ts";
+import type { EpochPoint } from "../methods/epoch_point.ts";
+import type { CollapseInfo } from "../eval/collapse_info.ts";
+
+/**
+ * @deprecated import from core/cell_config.ts; kept for benchmarks/perf.ts until its split
+ * (it is being reworked elsewhere).
+ */
+export type { CellConfig, TauMode } from "../core/cell_config.ts";
 
 /** Schema version of {@link CellRecord}. */
 export const RECORD_SCHEMA = 1;
-
-/** How temperatures are chosen (spec amcl.md §6). */
-export type TauMode =
-  | "adaptive" // fully adaptive (AMCL)
-  | "constant" // one constant τ for every pair
-  | "adaptive-pos" // adaptive positives, constant negatives
-  | "adaptive-neg" // adaptive negatives, constant positives
-  | "head1"; // adaptive, every head's temperatures from head 1
-
-/** The resolved configuration of one cell (every field set; the cell id hashes it). */
-export interface CellConfig {
-  /** Method name from the registry, e.g. "simclr". */
-  method: string;
-  /** "baseline" or "amcl". */
-  variant: "baseline" | "amcl";
-  /** Dataset name: "embedded", "cifar10", "fashion-mnist", "cifar10-subset", "imagefolder:PATH", … */
-  dataset: string;
-  /** Backbone name: "resnet18", "resnet34", "resnet50", "vit-tiny", … */
-  backbone: string;
-  /** Width multiplier of the backbone (ResNets). */
-  width: number;
-  /** Pre-training epochs. */
-  epochs: number;
-  /** Batch size (images per view). */
-  batchSize: number;
-  /** Number of projection heads C. */
-  heads: number;
-  /** Top-κ among negatives (AMCL); 0 means the softmax form. */
-  topk: number;
-  /** Augmentation set: "a", "ab", "abc", "abcd", "abcde", "default". */
-  augs: string;
-  /** Temperature mode. */
-  tauMode: TauMode;
-  /** Constant temperature (baselines, and the constant side of ablations). */
-  tau: number;
-  /** Lower temperature bound (AMCL). */
-  tauMin: number;
-  /** Upper temperature bound (AMCL). */
-  tauMax: number;
-  /** Negative regulariser form (spec amcl.md §8). */
-  negReg: "code" | "paper";
-  /** Regulariser weight β. */
-  beta: number;
-  /** Learning rate (base). */
-  lr: number;
-  /** Linear-probe epochs (0 = no probe). */
-  probeEpochs: number;
-  /** Labelled images per class for label efficiency (empty = not run). */
-  labelsPerClass: number[];
-  /** Epochs at which the kNN monitor runs. */
-  knnEpochs: number[];
-  /** Scale the cell belongs to. */
-  scale: "cpu" | "paper";
-  /** Seed of every random choice in the cell. */
-  seed: number;
-  /** Further method-specific settings (e.g. CAN mask ratio), stable key order. */
-  extra: Record<string, number | string | boolean>;
-}
-
-/** One epoch of training. */
-export interface EpochPoint {
-  epoch: number;
-  /** Mean training loss over the epoch (sum over heads). */
-  loss: number;
-  /** Named loss parts (e.g. CAN's infonce, rec, denoise). */
-  parts?: Record<string, number>;
-  lr: number;
-  imagesPerSec: number;
-  /** kNN top-1 on the test split, when the monitor ran this epoch. */
-  knnTop1?: number;
-  /** τ⁺ statistics per head (AMCL). */
-  tauPos?: TauStats[];
-  /** τ⁻ statistics per head (AMCL). */
-  tauNeg?: TauStats[];
-  /** Temperature-collapse flag at the end of this epoch (AMCL). */
-  collapsed?: boolean;
-}
-
-/** Collapse indicators (spec amcl.md §8), for every run. */
-export interface CollapseInfo {
-  /** AMCL: ≥ 90% of temperatures within 1% of tauMin at the end of training. */
-  temperature: boolean;
-  /** Share of final temperatures at tauMin (AMCL; null for baselines). */
-  shareAtTauMin: number | null;
-  /** Mean pairwise cosine of head features on the test set, per head. */
-  meanPairwiseCosine: number[];
-  /** Effective rank of head features on the test set, per head. */
-  effectiveRank: number[];
-}
 
 /** The record of one finished (or failed) cell. */
 export interface CellRecord {

@@ -7,7 +7,7 @@
  * @module
  */
 import { UserError } from "../core/errors.ts";
-import type { CellConfig, TauMode } from "./record.ts";
+import type { CellConfig, TauMode } from "../core/cell_config.ts";
 import type { Catalog } from "./catalog.ts";
 
 /** The settings of a cell that presets name (CellConfig less scale, seed, extra). */

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { CellConfig, CellRecord } from "./record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
+import type { CellRecord } from "./record.ts";
 import type { CellProgress } from "./executor.ts";
 
 /** Runner → worker: run one cell. */

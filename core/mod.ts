@@ -23,6 +23,8 @@ export {
 export { registerWasmGradients, WASM_GRADIENT_KERNELS } from "./wasm_grads.ts";
 export { hasGradient } from "./gradients.ts";
 export { captureEnv, type EnvInfo, gitCommit } from "./env.ts";
+export type { CellConfig, TauMode } from "./cell_config.ts";
+export type { Histogram, TauStats, TemperatureHistogram } from "./temperature_stats.ts";
 export {
   checkGradients,
   type DoctorBackend,

@@ -13,7 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { check } from "../core/errors.ts";
-import type { CollapseInfo } from "../benchmarks/record.ts";
+import type { CollapseInfo } from "./collapse_info.ts";
 import { symmetricEigenvalues } from "./eigen.ts";
 import type { FeatureMatrix } from "./features.ts";
 import { shareAtTauMin, TEMPERATURE_COLLAPSE_SHARE } from "../core/temperature_stats.ts";

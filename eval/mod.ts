@@ -81,6 +81,7 @@ export {
   type RepresentationStats,
   representationStats,
 } from "./collapse.ts";
+export type { CollapseInfo } from "./collapse_info.ts";
 export { symmetricEigenvalues } from "./eigen.ts";
 export {
   EVAL_PROTOCOLS,

@@ -14,7 +14,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { check } from "../core/errors.ts";
 import { Rng } from "../core/random.ts";
-import type { Histogram } from "../benchmarks/record.ts";
+import type { Histogram } from "../core/temperature_stats.ts";
 import { type FeatureFn, type HeadFeatureFn, type ImageArray, imageBatch, selectImages } from "./features.ts";
 import { histogram } from "../core/temperature_stats.ts";
 

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { CellConfig } from "../benchmarks/record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
 import type { TemperatureOptions } from "./losses/temperature.ts";
 import type { AmclContrastOptions } from "./losses/amcl_options.ts";
 

@@ -13,7 +13,7 @@
 import type * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "../core/random.ts";
 import { check } from "../core/errors.ts";
-import type { CellConfig } from "../benchmarks/record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
 import type { Ctx } from "../models/module.ts";
 import { barlowProjector } from "../models/mlp.ts";
 import { multiMlp } from "../models/multihead.ts";
@@ -22,10 +22,11 @@ import { buildBackbone, type ImageSpec } from "./backbone.ts";
 import { buildPhi, MethodBase, stepTaus } from "./method_base.ts";
 import type { StepOutput } from "./method.ts";
 import { extraNumber, extraString, type MethodDef } from "./method_def.ts";
+import { BARLOW_CARD } from "./catalogue.ts";
 import { resnetDefaults, sgdPlan } from "./defaults.ts";
 import { temperatureOptions } from "./amcl_settings.ts";
-import { barlow, BARLOW_INFO } from "./losses/barlow.ts";
-import { AMCL_BARLOW_INFO, amclBarlow } from "./losses/amcl_barlow.ts";
+import { barlow } from "./losses/barlow.ts";
+import { amclBarlow } from "./losses/amcl_barlow.ts";
 
 class BarlowModel extends MethodBase {
   readonly phi: TemperatureMlp | null;
@@ -74,11 +75,8 @@ class BarlowModel extends MethodBase {
 
 /** Barlow Twins. */
 export const BARLOW: MethodDef = {
-  name: "barlow",
-  title: "Barlow Twins",
-  summary: "cross-correlation of the two views' projections pushed to the identity",
+  ...BARLOW_CARD,
   families: ["resnet", "vit"],
-  loss: { baseline: BARLOW_INFO, amcl: AMCL_BARLOW_INFO },
   defaults: (scale, variant) =>
     resnetDefaults(scale, variant, {
       lr: 0.11,

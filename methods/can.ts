@@ -21,7 +21,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "../core/random.ts";
-import type { CellConfig } from "../benchmarks/record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
 import type { Ctx } from "../models/module.ts";
 import { simclrProjector } from "../models/mlp.ts";
 import { multiMlp } from "../models/multihead.ts";
@@ -35,12 +35,13 @@ import { buildBackbone, type ImageSpec } from "./backbone.ts";
 import { buildPhi, MethodBase, stepTaus } from "./method_base.ts";
 import type { StepOutput } from "./method.ts";
 import { extraBool, extraNumber, type MethodDef } from "./method_def.ts";
+import { CAN_CARD } from "./catalogue.ts";
 import { vitDefaults } from "./defaults.ts";
 import { contrastOptions } from "./amcl_settings.ts";
 import { maskedPatchMse, normalizePatches } from "./patch_loss.ts";
 import { maeDecoderFromCell } from "./mae_decoder_from_cell.ts";
-import { infonce, INFONCE_INFO } from "./losses/infonce.ts";
-import { AMCL_INFONCE_INFO, amclInfonce } from "./losses/amcl_infonce.ts";
+import { infonce } from "./losses/infonce.ts";
+import { amclInfonce } from "./losses/amcl_infonce.ts";
 
 class CanModel extends MethodBase {
   readonly phi: TemperatureMlp | null;
@@ -120,11 +121,8 @@ class CanModel extends MethodBase {
 
 /** CAN. */
 export const CAN: MethodDef = {
-  name: "can",
-  title: "CAN",
-  summary: "masked two-view ViT: InfoNCE + MAE reconstruction of masked patches + noise prediction",
+  ...CAN_CARD,
   families: ["vit"],
-  loss: { baseline: INFONCE_INFO, amcl: AMCL_INFONCE_INFO },
   defaults: (scale, variant) => {
     const batch = scale === "paper" ? 4096 : 64;
     return vitDefaults(scale, variant, {

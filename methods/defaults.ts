@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { CellConfig } from "../benchmarks/record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
 import type { MethodDefaults, Scale, Variant } from "./method_def.ts";
 import { extraNumber, extraString } from "./method_def.ts";
 import type { TrainPlan } from "./train.ts";

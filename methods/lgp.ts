@@ -25,7 +25,7 @@
 import type * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "../core/random.ts";
 import { check } from "../core/errors.ts";
-import type { CellConfig } from "../benchmarks/record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
 import { copyState, type Ctx } from "../models/module.ts";
 import { type Mlp, mocoV3Predictor, mocoV3Projector } from "../models/mlp.ts";
 import { type MultiHead, multiMlp } from "../models/multihead.ts";
@@ -39,14 +39,15 @@ import { buildPhi, MethodBase, type Projector, stepTaus } from "./method_base.ts
 import type { StepInfo, StepOutput } from "./method.ts";
 import type { ParamGroup } from "./optim.ts";
 import { extraNumber, type MethodDef } from "./method_def.ts";
+import { LGP_CARD } from "./catalogue.ts";
 import { vitDefaults } from "./defaults.ts";
 import { contrastOptions } from "./amcl_settings.ts";
 import { maskedPatchMse, normalizePatches } from "./patch_loss.ts";
 import { maeDecoderFromCell } from "./mae_decoder_from_cell.ts";
 import { emaUpdate } from "./ema.ts";
 import { momentumAt } from "./schedule.ts";
-import { mocov3, MOCOV3_INFO } from "./losses/mocov3.ts";
-import { AMCL_MOCOV3_INFO, amclMocov3 } from "./losses/amcl_mocov3.ts";
+import { mocov3 } from "./losses/mocov3.ts";
+import { amclMocov3 } from "./losses/amcl_mocov3.ts";
 import { withoutGradient } from "./losses/stop_gradient.ts";
 
 /** The two stages of LGP. */
@@ -179,11 +180,8 @@ class LgpModel extends MethodBase {
 
 /** LGP. */
 export const LGP: MethodDef = {
-  name: "lgp",
-  title: "LGP",
-  summary: "layer-grafted pre-training: MAE stage, then MoCo v3 from it with smaller lower-layer lr",
+  ...LGP_CARD,
   families: ["vit"],
-  loss: { baseline: MOCOV3_INFO, amcl: AMCL_MOCOV3_INFO },
   defaults: (scale, variant) => {
     const paper = scale === "paper";
     const batch = paper ? 4096 : 64;

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Rng } from "../core/random.ts";
-import type { CellConfig } from "../benchmarks/record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
 import type { ViT } from "../models/vit.ts";
 import { MaeDecoder, maeDecoderConfig } from "../models/mae_decoder.ts";
 import { extraNumber } from "./method_def.ts";

@@ -21,7 +21,7 @@ import type {
   StepTaus,
 } from "./method.ts";
 import type { LossOutput } from "./losses/output.ts";
-import type { CellConfig } from "../benchmarks/record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
 import { TemperatureMlp } from "../models/temperature.ts";
 import { phiForward, rowTemperatures } from "./losses/temperature.ts";
 import type { ParamGroup } from "./optim.ts";

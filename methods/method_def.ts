@@ -6,7 +6,7 @@
  * @module
  */
 import type { Rng } from "../core/random.ts";
-import type { CellConfig } from "../benchmarks/record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
 import type { LossInfo } from "./losses/info.ts";
 import type { BackboneFamily, ImageSpec } from "./backbone.ts";
 import type { MethodModel } from "./method.ts";

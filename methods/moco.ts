@@ -13,7 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "../core/random.ts";
-import type { CellConfig } from "../benchmarks/record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
 import { copyState, type Ctx } from "../models/module.ts";
 import { mocoV2Projector } from "../models/mlp.ts";
 import { multiMlp } from "../models/multihead.ts";
@@ -22,13 +22,14 @@ import { backboneForward, buildBackbone, type BuiltBackbone, type ImageSpec } fr
 import { buildPhi, MethodBase, type Projector, stepTaus } from "./method_base.ts";
 import type { StepOutput } from "./method.ts";
 import { extraNumber, type MethodDef } from "./method_def.ts";
+import { MOCO_CARD } from "./catalogue.ts";
 import { resnetDefaults, sgdPlan } from "./defaults.ts";
 import { contrastOptions } from "./amcl_settings.ts";
 import { KeyQueue } from "./key_queue.ts";
 import { emaUpdate } from "./ema.ts";
 import { l2NormalizeLast } from "./normalize_last.ts";
-import { moco, MOCO_INFO } from "./losses/moco.ts";
-import { AMCL_MOCO_INFO, amclMoco } from "./losses/amcl_moco.ts";
+import { moco } from "./losses/moco.ts";
+import { amclMoco } from "./losses/amcl_moco.ts";
 import { withoutGradient } from "./losses/stop_gradient.ts";
 
 class MocoModel extends MethodBase {
@@ -111,11 +112,8 @@ class MocoModel extends MethodBase {
 
 /** MoCo (v2-style). */
 export const MOCO: MethodDef = {
-  name: "moco",
-  title: "MoCo",
-  summary: "query encoder vs momentum key encoder, per-head FIFO queue of negatives",
+  ...MOCO_CARD,
   families: ["resnet", "vit"],
-  loss: { baseline: MOCO_INFO, amcl: AMCL_MOCO_INFO },
   defaults: (scale, variant) =>
     resnetDefaults(scale, variant, {
       lr: 0.08,

@@ -50,6 +50,8 @@ export {
   type TrainPlan,
   type TrainResult,
 } from "./train.ts";
+export type { EpochPoint } from "./epoch_point.ts";
+export { type CatalogueRow, catalogueRows, METHOD_CARDS, type MethodCard } from "./catalogue.ts";
 export {
   clipGradNorm,
   Optimizer,

@@ -7,7 +7,7 @@
  */
 import type { Rng } from "../core/random.ts";
 import { check, UserError } from "../core/errors.ts";
-import type { CellConfig } from "../benchmarks/record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
 import type { LossInfo } from "./losses/info.ts";
 import { backboneFamily, BACKBONES, type ImageSpec } from "./backbone.ts";
 import type { MethodModel } from "./method.ts";

@@ -9,7 +9,7 @@
  */
 import type * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "../core/random.ts";
-import type { CellConfig } from "../benchmarks/record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
 import type { Ctx } from "../models/module.ts";
 import { simclrProjector } from "../models/mlp.ts";
 import { multiMlp } from "../models/multihead.ts";
@@ -18,10 +18,11 @@ import { buildBackbone, type ImageSpec } from "./backbone.ts";
 import { buildPhi, MethodBase, stepTaus } from "./method_base.ts";
 import type { StepOutput } from "./method.ts";
 import { extraNumber, type MethodDef } from "./method_def.ts";
+import { SIMCLR_CARD } from "./catalogue.ts";
 import { resnetDefaults, sgdPlan } from "./defaults.ts";
 import { contrastOptions } from "./amcl_settings.ts";
-import { ntxent, NTXENT_INFO } from "./losses/ntxent.ts";
-import { AMCL_NTXENT_INFO, amclNtxent } from "./losses/amcl_ntxent.ts";
+import { ntxent } from "./losses/ntxent.ts";
+import { amclNtxent } from "./losses/amcl_ntxent.ts";
 
 class SimclrModel extends MethodBase {
   readonly phi: TemperatureMlp | null;
@@ -53,11 +54,8 @@ class SimclrModel extends MethodBase {
 
 /** SimCLR. */
 export const SIMCLR: MethodDef = {
-  name: "simclr",
-  title: "SimCLR",
-  summary: "two views, shared encoder + MLP projector, NT-Xent over the 2B views",
+  ...SIMCLR_CARD,
   families: ["resnet", "vit"],
-  loss: { baseline: NTXENT_INFO, amcl: AMCL_NTXENT_INFO },
   defaults: (scale, variant) =>
     resnetDefaults(scale, variant, { lr: 0.06, tau: 0.5, beta: 1e-4, topk: 100, extra: { projDim: 128 } }),
   trainPlan: sgdPlan,

@@ -10,7 +10,7 @@
  */
 import type * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "../core/random.ts";
-import type { CellConfig } from "../benchmarks/record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
 import type { Ctx } from "../models/module.ts";
 import { type Mlp, simsiamPredictor, simsiamProjector } from "../models/mlp.ts";
 import { type MultiHead, multiMlp } from "../models/multihead.ts";
@@ -19,10 +19,11 @@ import { buildBackbone, type ImageSpec } from "./backbone.ts";
 import { buildPhi, MethodBase, stepTaus } from "./method_base.ts";
 import type { StepOutput } from "./method.ts";
 import { extraNumber, type MethodDef } from "./method_def.ts";
+import { SIMSIAM_CARD } from "./catalogue.ts";
 import { resnetDefaults, sgdPlan } from "./defaults.ts";
 import { temperatureOptions } from "./amcl_settings.ts";
-import { simsiam, SIMSIAM_INFO } from "./losses/simsiam.ts";
-import { AMCL_SIMSIAM_INFO, amclSimsiam } from "./losses/amcl_simsiam.ts";
+import { simsiam } from "./losses/simsiam.ts";
+import { amclSimsiam } from "./losses/amcl_simsiam.ts";
 import { stopGradient } from "./losses/stop_gradient.ts";
 
 class SimsiamModel extends MethodBase {
@@ -73,11 +74,8 @@ class SimsiamModel extends MethodBase {
 
 /** SimSiam. */
 export const SIMSIAM: MethodDef = {
-  name: "simsiam",
-  title: "SimSiam",
-  summary: "projector + predictor, negative cosine with stop-gradient on the targets, no negatives",
+  ...SIMSIAM_CARD,
   families: ["resnet", "vit"],
-  loss: { baseline: SIMSIAM_INFO, amcl: AMCL_SIMSIAM_INFO },
   defaults: (scale, variant) =>
     resnetDefaults(scale, variant, {
       lr: 0.05,

@@ -12,7 +12,8 @@
  * @module
  */
 
-import type { CellConfig, CellRecord } from "../benchmarks/record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
+import type { CellRecord } from "../benchmarks/record.ts";
 import { collapseNote, isCollapsed } from "./collapse.ts";
 import { meanStd, pValue, signed } from "./format.ts";
 import { axisFields, type CellGroup, configKey, describe, groupCells, varyingFields } from "./grouping.ts";

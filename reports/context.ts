@@ -6,7 +6,8 @@
  * @module
  */
 
-import type { CellConfig, CellRecord } from "../benchmarks/record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
+import type { CellRecord } from "../benchmarks/record.ts";
 import type { MethodMeta } from "./method_meta.ts";
 import type { Figure } from "./render.ts";
 import type { Table } from "./table.ts";

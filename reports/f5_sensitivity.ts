@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { CellConfig } from "../benchmarks/record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
 import { lineChart, type Point, type RuleLine, RUN_LABEL } from "./chart.ts";
 import { applies, artefactId, type BuildContext } from "./context.ts";
 import { type CellGroup, describe, formatField, groupCells, varyingFields } from "./grouping.ts";

@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { TauStats } from "../benchmarks/record.ts";
+import type { TauStats } from "../core/temperature_stats.ts";
 import { artefactId, type BuildContext } from "./context.ts";
 import { axisFields, groupCells } from "./grouping.ts";
 import { averageHistograms } from "./histogram.ts";

@@ -5,7 +5,8 @@
  * @module
  */
 
-import type { CellConfig, CellRecord } from "../benchmarks/record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
+import type { CellRecord } from "../benchmarks/record.ts";
 
 /** Records of one configuration over seeds. */
 export interface CellGroup {

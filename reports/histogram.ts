@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Histogram } from "../benchmarks/record.ts";
+import type { Histogram } from "../core/temperature_stats.ts";
 import { PAPER_LABEL } from "./paper_values.ts";
 import { BASE_CONFIG, type VlSpec } from "./render.ts";
 import { summarize } from "./stats.ts";

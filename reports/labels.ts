@@ -5,7 +5,8 @@
  * @module
  */
 
-import type { CellConfig, CellRecord } from "../benchmarks/record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
+import type { CellRecord } from "../benchmarks/record.ts";
 import { collapseNote } from "./collapse.ts";
 import { describe } from "./grouping.ts";
 

@@ -7,7 +7,8 @@
  * @module
  */
 
-import { type CellConfig, type CellRecord, RECORD_SCHEMA } from "../benchmarks/record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
+import { type CellRecord, RECORD_SCHEMA } from "../benchmarks/record.ts";
 import { UserError } from "../core/errors.ts";
 
 /** A cell the manifest expects but for which no record is stored. */

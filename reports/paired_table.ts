@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { CellConfig } from "../benchmarks/record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
 import { compareVariants, type Comparison, countLine } from "./compare.ts";
 import { meanStd, pValue, signed } from "./format.ts";
 import { formatField } from "./grouping.ts";

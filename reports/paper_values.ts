@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { TauMode } from "../benchmarks/record.ts";
+import type { TauMode } from "../core/cell_config.ts";
 
 /** Where the values come from, shown next to every use. */
 export const PAPER_SOURCE =

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { TauMode } from "../benchmarks/record.ts";
+import type { TauMode } from "../core/cell_config.ts";
 import { collapseNote } from "./collapse.ts";
 import { applies, artefactId, type BuildContext } from "./context.ts";
 import { meanStd, signed } from "./format.ts";

@@ -14,7 +14,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { check } from "../../core/errors.ts";
-import type { LossInfo } from "./info.ts";
+export { AMCL_BARLOW_INFO } from "./formulas.ts";
 import { crossCorrelation } from "./cross_correlation.ts";
 import { offDiagonal } from "./barlow.ts";
 import { splitHeads, sumHeads } from "./heads.ts";
@@ -46,19 +46,6 @@ export interface AmclBarlowOptions extends TemperatureOptions, TemperatureReques
   /** The fixed batch size B (φ maps R^B → R^B). */
   batchSize: number;
 }
-
-/** Formula metadata (table T2). */
-export const AMCL_BARLOW_INFO: LossInfo = {
-  name: "amcl_barlow",
-  title: "AMCL cross-correlation (Barlow Twins)",
-  kind: "amcl",
-  methods: ["barlow"],
-  equation: "amcl.md §5 (paper Eq. 2.3)",
-  latex: String
-    .raw`\mathcal{L} = \sum_{c=1}^{C} \Big[ \sum_l \big(1 - \mathcal{C}^c_{ll}/\tau^{c+}_{l}\big)^2 + \lambda \sum_l \sum_{m \neq l} \frac{(\mathcal{C}^c_{lm})^2}{\tau^{c-}_{lm}} + \beta \sum_l \Omega(\tau^{c+}_{l}) - \beta \sum_l \sum_{m \neq l} \Omega(\tau^{c-}_{lm}) \Big]`,
-  text:
-    "L = Σ_c [ Σ_l (1 − C_ll/τ_ll)² + λ Σ_{l≠m} C_lm²/τ_lm + βΣ_l Ω(τ_ll) − βΣ_{l≠m} Ω(τ_lm) ], τ_lm from φ: R^B → R^B on raw channel vectors",
-};
 
 /** AMCL Barlow Twins on raw z1, z2 [B, C, D] with φ: R^B → R^B; heads summed. */
 export function amclBarlow(

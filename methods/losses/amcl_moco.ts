@@ -13,7 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { gram, gramLazy } from "./products.ts";
-import type { LossInfo } from "./info.ts";
+export { AMCL_MOCO_INFO } from "./formulas.ts";
 import { amclContrast } from "./amcl_contrast.ts";
 import { type AmclContrastOptions, resolveContrast } from "./amcl_options.ts";
 import { l2Normalize, rowDot } from "./normalize.ts";
@@ -25,19 +25,6 @@ import { type HeadTemperatures, keepTemperatures, type LossOutput } from "./outp
 
 /** Options of {@link amclMoco}. */
 export type AmclMocoOptions = AmclContrastOptions;
-
-/** Formula metadata (table T2). */
-export const AMCL_MOCO_INFO: LossInfo = {
-  name: "amcl_moco",
-  title: "AMCL InfoNCE vs queue (MoCo), top-κ",
-  kind: "amcl",
-  methods: ["moco"],
-  equation: "amcl.md §5 (paper Eq. 2.1, top-κ form Eq. 5)",
-  latex: String
-    .raw`\mathcal{L} = \sum_{c=1}^{C} \frac{1}{2}\sum_{(a,p) \in \{(q,k),(k,q)\}} \frac{1}{B}\sum_{i} \Big[ -\frac{s(a_i,p_i)}{\tau(a_i,p_i)} + \frac{1}{\kappa}\sum_{j \in S_i} \frac{s(a_i,\kappa_j)}{\tau(a_i,\kappa_j)} + \beta\,\Omega(\tau(a_i,p_i)) - \beta \sum_{j \in S_i} \big(\log \tau_{ij} + 1/\tau_{ij}\big) \Big]`,
-  text:
-    "L = Σ_c ½ Σ_{q→k, k→q} mean_i [ −s⁺/τ⁺ + (1/κ)Σ_{j∈S} s_j/τ_j + βΩ(τ⁺) − βΣ_{j∈S}(log τ_j + 1/τ_j) ], S = top-κ queue keys of that head",
-};
 
 /** AMCL MoCo: q, k [B, C, D] raw, queue [C, D, K] raw, shared φ; heads summed. */
 export function amclMoco(

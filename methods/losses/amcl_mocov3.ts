@@ -19,7 +19,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { gram, gramLazy } from "./products.ts";
-import type { LossInfo } from "./info.ts";
+export { AMCL_MOCOV3_INFO } from "./formulas.ts";
 import { amclContrast } from "./amcl_contrast.ts";
 import { type AmclContrastOptions, resolveContrast } from "./amcl_options.ts";
 import { l2Normalize, rowDot } from "./normalize.ts";
@@ -31,19 +31,6 @@ import { type HeadTemperatures, keepTemperatures, type LossOutput } from "./outp
 
 /** Options of {@link amclMocov3}. */
 export type AmclMocov3Options = AmclContrastOptions;
-
-/** Formula metadata (table T2). */
-export const AMCL_MOCOV3_INFO: LossInfo = {
-  name: "amcl_mocov3",
-  title: "AMCL MoCo v3 in-batch (LGP), top-κ",
-  kind: "amcl",
-  methods: ["lgp"],
-  equation: "amcl.md §5 (paper Eq. 2.4, top-κ form Eq. 5) on MoCo v3 in-batch keys (methods.md LGP)",
-  latex: String
-    .raw`\mathcal{L} = \sum_{c=1}^{C} \sum_{(q,k) \in \{(q_1,k_2),(q_2,k_1)\}} \frac{1}{B}\sum_{i} \Big[ -\frac{s(q_i,k_i)}{\tau(q_i,k_i)} + \frac{1}{\kappa}\sum_{j \in S_i} \frac{s(q_i,k_j)}{\tau(q_i,k_j)} + \beta\,\Omega(\tau(q_i,k_i)) - \beta \sum_{j \in S_i} \big(\log \tau_{ij} + 1/\tau_{ij}\big) \Big],\ S_i \subset \{k_1,\dots,k_B\}`,
-  text:
-    "L = Σ_c Σ_{(q1,k2),(q2,k1)} mean_i [ −s⁺/τ⁺ + (1/κ)Σ_{j∈S} s_j/τ_j + βΩ(τ⁺) − βΣ_{j∈S}(log τ_j + 1/τ_j) ], S = top-κ of the B in-batch keys (positive included), keys no gradient",
-};
 
 /**
  * AMCL MoCo v3: q1, q2 (online predictions) and k1, k2 (momentum projections) [B, C, D]

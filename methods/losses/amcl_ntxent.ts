@@ -16,7 +16,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { gramSelf } from "./products.ts";
-import type { LossInfo } from "./info.ts";
+export { AMCL_NTXENT_INFO, AMCL_NTXENT_PAPERREG_INFO, AMCL_NTXENT_SOFTMAX_INFO } from "./formulas.ts";
 import { amclContrast } from "./amcl_contrast.ts";
 import { type AmclContrastOptions, resolveContrast } from "./amcl_options.ts";
 import { l2Normalize, rowDot } from "./normalize.ts";
@@ -27,44 +27,6 @@ import { type HeadTemperatures, keepTemperatures, type LossOutput } from "./outp
 
 /** Options of {@link amclNtxent}. */
 export type AmclNtxentOptions = AmclContrastOptions;
-
-/** Formula metadata (table T2). */
-export const AMCL_NTXENT_INFO: LossInfo = {
-  name: "amcl_ntxent",
-  title: "AMCL NT-Xent (SimCLR), top-κ",
-  kind: "amcl",
-  methods: ["simclr"],
-  equation: "amcl.md §5 (paper Eq. 2.1, top-κ form Eq. 5)",
-  latex: String
-    .raw`\mathcal{L} = \sum_{c=1}^{C} \frac{1}{2B}\sum_{i} \Big[ -\frac{s_i^{c+}}{\tau_i^{c+}} + \frac{1}{\kappa}\sum_{n \in S_i^c} \frac{s_{in}^{c-}}{\tau_{in}^{c-}} + \beta\,\Omega(\tau_i^{c+}) - \beta \sum_{n \in S_i^c} \big(\log \tau_{in}^{c-} + 1/\tau_{in}^{c-}\big) \Big],\quad \Omega(\tau) = \tfrac{d'}{2}\log\tau + \tfrac{1}{\tau}`,
-  text:
-    "L = Σ_c mean_i [ −s⁺/τ⁺ + (1/κ)Σ_{n∈S} s_n/τ_n + βΩ(τ⁺) − βΣ_{n∈S}(log τ_n + 1/τ_n) ], S = top-κ negatives by similarity, Ω(τ) = (d'/2)log τ + 1/τ",
-};
-
-/** Formula metadata of the softmax form (table T2). */
-export const AMCL_NTXENT_SOFTMAX_INFO: LossInfo = {
-  name: "amcl_ntxent_softmax",
-  title: "AMCL NT-Xent (SimCLR), softmax form",
-  kind: "amcl",
-  methods: ["simclr"],
-  equation: "amcl.md §5 softmax form (our reading)",
-  latex: String
-    .raw`\mathcal{L} = \sum_{c} \frac{1}{2B}\sum_{i} \Big[ -\frac{s_i^{+}}{\tau_i^{+}} + \log\sum_{n} e^{s_{in}/\tau_{in}} + \beta\,\Omega(\tau_i^{+}) - \beta \sum_{n} w_{in}\big(\log \tau_{in} + 1/\tau_{in}\big) \Big],\ w_{in} = \mathrm{softmax}_n(s_{in}/\tau_{in})`,
-  text:
-    "L = Σ_c mean_i [ −s⁺/τ⁺ + logsumexp_n(s_n/τ_n) + βΩ(τ⁺) − βΣ_n w_n(log τ_n + 1/τ_n) ], w = softmax_n(s_n/τ_n)",
-};
-
-/** Formula metadata of the paper's negative regulariser (table T2, T9). */
-export const AMCL_NTXENT_PAPERREG_INFO: LossInfo = {
-  name: "amcl_ntxent_paperreg",
-  title: "AMCL NT-Xent (SimCLR), paper negative regulariser",
-  kind: "amcl",
-  methods: ["simclr"],
-  equation: 'amcl.md §8 (negReg "paper"; κ = 1: paper Eq. 2.1)',
-  latex: String
-    .raw`\mathcal{L} = \sum_{c} \frac{1}{2B}\sum_{i} \Big[ -\frac{s_i^{+}}{\tau_i^{+}} + \frac{1}{\kappa}\sum_{n \in S_i} \frac{s_{in}}{\tau_{in}} + \beta\,\Omega(\tau_i^{+}) - \frac{\beta}{\kappa} \sum_{n \in S_i} \Omega(\tau_{in}) \Big]`,
-  text: "L = Σ_c mean_i [ −s⁺/τ⁺ + (1/κ)Σ_{n∈S} s_n/τ_n + βΩ(τ⁺) − (β/κ)Σ_{n∈S} Ω(τ_n) ]",
-};
 
 /**
  * The two-view AMCL loss: `positiveIsCandidate` false gives AMCL NT-Xent (negatives only),

@@ -13,7 +13,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { LossInfo } from "./info.ts";
+export { AMCL_SIMSIAM_INFO } from "./formulas.ts";
 import { l2Normalize, rowDot } from "./normalize.ts";
 import { splitHeads, sumHeads } from "./heads.ts";
 import { omega } from "./omega.ts";
@@ -40,18 +40,6 @@ export interface AmclSimsiamOptions extends TemperatureOptions, TemperatureReque
   /** Regulariser weight β (paper scale: 1e-4). */
   beta: number;
 }
-
-/** Formula metadata (table T2). */
-export const AMCL_SIMSIAM_INFO: LossInfo = {
-  name: "amcl_simsiam",
-  title: "AMCL negative cosine (SimSiam)",
-  kind: "amcl",
-  methods: ["simsiam"],
-  equation: "amcl.md §5 (paper Eq. 2.2)",
-  latex: String
-    .raw`\mathcal{L} = \sum_{c=1}^{C} \Big[ -\frac{\mathrm{sim}(p_1^c, \mathrm{sg}\,z_2^c)}{2\tau_1^c} - \frac{\mathrm{sim}(p_2^c, \mathrm{sg}\,z_1^c)}{2\tau_2^c} + \beta\,\Omega(\tau_1^c) + \beta\,\Omega(\tau_2^c) \Big]`,
-  text: "L = Σ_c mean_i [ −sim(p1, sg z2)/(2τ1) − sim(p2, sg z1)/(2τ2) + βΩ(τ1) + βΩ(τ2) ]",
-};
 
 /** AMCL SimSiam on raw p1, z2, p2, z1 [B, C, D] with the shared φ; heads summed. */
 export function amclSimsiam(

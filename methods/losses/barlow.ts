@@ -10,7 +10,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { LossInfo } from "./info.ts";
+export { BARLOW_INFO } from "./formulas.ts";
 import { crossCorrelation } from "./cross_correlation.ts";
 import { splitHeads, sumHeads } from "./heads.ts";
 import { checkNumber, checkViews } from "./validate.ts";
@@ -22,18 +22,6 @@ export interface BarlowOptions {
   /** Off-diagonal weight λ (default in the reference: 5e-3). */
   lambda: number;
 }
-
-/** Formula metadata (table T1). */
-export const BARLOW_INFO: LossInfo = {
-  name: "barlow",
-  title: "Cross-correlation (Barlow Twins)",
-  kind: "baseline",
-  methods: ["barlow"],
-  equation: "amcl.md §4 (paper Table 1, Barlow Twins)",
-  latex: String
-    .raw`\mathcal{L} = \sum_{c=1}^{C} \Big[ \sum_l (1 - \mathcal{C}^c_{ll})^2 + \lambda \sum_l \sum_{m \neq l} (\mathcal{C}^c_{lm})^2 \Big]`,
-  text: "L = Σ_c [ Σ_l (1 − C_ll)² + λ Σ_l Σ_{m≠l} C_lm² ], C = xᵀy/B of batch-standardised projections",
-};
 
 /** The off-diagonal mask 1 − I of a [D, D] matrix. */
 export function offDiagonal(d: number): tf.Tensor2D {

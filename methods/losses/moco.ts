@@ -13,7 +13,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { gramLazy } from "./products.ts";
 import { check } from "../../core/errors.ts";
-import type { LossInfo } from "./info.ts";
+export { MOCO_INFO } from "./formulas.ts";
 import { l2Normalize, rowDot } from "./normalize.ts";
 import { splitFirst, splitHeads, sumHeads } from "./heads.ts";
 import { maskedLogSumExp } from "./logsumexp.ts";
@@ -31,18 +31,6 @@ export interface MocoOptions extends TemperatureRequest {
   /** The fixed temperature T (MoCo default 0.1). */
   temperature: number;
 }
-
-/** Formula metadata (table T1). */
-export const MOCO_INFO: LossInfo = {
-  name: "moco",
-  title: "InfoNCE vs queue (MoCo)",
-  kind: "baseline",
-  methods: ["moco"],
-  equation: "amcl.md §4 (paper Table 1, MoCo)",
-  latex: String
-    .raw`\mathcal{L} = \sum_{c=1}^{C} \frac{1}{B}\sum_{i=1}^{B} -\log \frac{\exp(q_i^c \cdot k_i^c/T)}{\exp(q_i^c \cdot k_i^c/T) + \sum_{j=1}^{K} \exp(q_i^c \cdot \kappa_j^c/T)}`,
-  text: "L = Σ_c mean_i −log( exp(q·k/T) / (exp(q·k/T) + Σ_j exp(q·queue_j/T)) ), q, k, queue L2-normalised",
-};
 
 /** Checks a queue [C, D, K] against the heads and dimension of the inputs; returns K. */
 export function checkQueue(loss: string, queue: tf.Tensor, heads: number, dim: number): number {

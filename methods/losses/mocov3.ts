@@ -14,7 +14,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { gramLazy } from "./products.ts";
-import type { LossInfo } from "./info.ts";
+export { MOCOV3_INFO } from "./formulas.ts";
 import { l2Normalize, rowDot } from "./normalize.ts";
 import { splitHeads, sumHeads } from "./heads.ts";
 import { maskedLogSumExp } from "./logsumexp.ts";
@@ -33,19 +33,6 @@ export interface Mocov3Options extends TemperatureRequest {
   /** The fixed temperature T (LGP: 0.2). */
   temperature: number;
 }
-
-/** Formula metadata (table T1). */
-export const MOCOV3_INFO: LossInfo = {
-  name: "mocov3",
-  title: "MoCo v3 in-batch InfoNCE (LGP)",
-  kind: "baseline",
-  methods: ["lgp"],
-  equation: "methods.md LGP (MoCo v3: 2τ·CE(q·kᵀ/τ, diagonal), symmetrised)",
-  latex: String
-    .raw`\mathcal{L} = \sum_{c=1}^{C} \sum_{(q,k) \in \{(q_1,k_2),(q_2,k_1)\}} \frac{2T}{B}\sum_{i=1}^{B} -\log \frac{\exp(q_i^c \cdot k_i^c/T)}{\sum_{j=1}^{B} \exp(q_i^c \cdot k_j^c/T)}`,
-  text:
-    "L = Σ_c [ ctr(q1, k2) + ctr(q2, k1) ], ctr(q, k) = 2T · mean_i −log( exp(q_i·k_i/T) / Σ_j exp(q_i·k_j/T) ), keys in-batch, no gradient",
-};
 
 /**
  * MoCo v3 loss: q1, q2 (online predictions of views 1, 2) and k1, k2 (momentum projections)

@@ -12,7 +12,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { gramSelf } from "./products.ts";
-import type { LossInfo } from "./info.ts";
+export { NTXENT_INFO } from "./formulas.ts";
 import { l2Normalize, rowDot } from "./normalize.ts";
 import { splitHeads, sumHeads, twoViewCandidates } from "./heads.ts";
 import { maskedLogSumExp } from "./logsumexp.ts";
@@ -31,19 +31,6 @@ export interface NtxentOptions extends TemperatureRequest {
   /** The fixed temperature T (SimCLR default 0.5). */
   temperature: number;
 }
-
-/** Formula metadata (table T1). */
-export const NTXENT_INFO: LossInfo = {
-  name: "ntxent",
-  title: "NT-Xent (SimCLR)",
-  kind: "baseline",
-  methods: ["simclr"],
-  equation: "amcl.md §4 (paper Table 1, SimCLR)",
-  latex: String
-    .raw`\mathcal{L} = \sum_{c=1}^{C} \frac{1}{2B}\sum_{i=1}^{2B} -\log \frac{\exp(\mathrm{sim}(z_i^c, z_{i^+}^c)/T)}{\sum_{n \neq i} \exp(\mathrm{sim}(z_i^c, z_n^c)/T)}`,
-  text:
-    "L = Σ_c mean_i −log( exp(sim(z_i, z_i⁺)/T) / Σ_{n≠i} exp(sim(z_i, z_n)/T) ), 2B anchors, 2B−2 negatives",
-};
 
 /** The two-view softmax loss with the positive in the denominator (shared by NT-Xent and InfoNCE). */
 export function twoViewSoftmaxLoss(

@@ -10,7 +10,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { LossInfo } from "./info.ts";
+export { SIMSIAM_INFO } from "./formulas.ts";
 import { l2Normalize, rowDot } from "./normalize.ts";
 import { splitHeads, sumHeads } from "./heads.ts";
 import { stopGradient } from "./stop_gradient.ts";
@@ -21,18 +21,6 @@ import type { LossOutput } from "./output.ts";
 export interface SimsiamOptions {
   heads: number;
 }
-
-/** Formula metadata (table T1). */
-export const SIMSIAM_INFO: LossInfo = {
-  name: "simsiam",
-  title: "Negative cosine (SimSiam)",
-  kind: "baseline",
-  methods: ["simsiam"],
-  equation: "amcl.md §4 (paper Table 1, SimSiam)",
-  latex: String
-    .raw`\mathcal{L} = \sum_{c=1}^{C} \left[ -\tfrac{1}{2}\,\mathrm{sim}(p_1^c, \mathrm{sg}(z_2^c)) - \tfrac{1}{2}\,\mathrm{sim}(p_2^c, \mathrm{sg}(z_1^c)) \right]`,
-  text: "L = Σ_c [ −½ sim(p1, sg z2) − ½ sim(p2, sg z1) ], mean over the batch, sg = stop-gradient",
-};
 
 /** SimSiam loss on raw p1, z2, p2, z1 [B, C, D]; z's stop-gradient; heads summed. */
 export function simsiam(

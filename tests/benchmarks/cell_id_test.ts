@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { canonicalJson, cellId } from "../../benchmarks/cell_id.ts";
-import type { CellConfig } from "../../benchmarks/record.ts";
+import type { CellConfig } from "../../core/cell_config.ts";
 
 const base: CellConfig = {
   method: "simclr",

@@ -8,7 +8,7 @@ import { initBackend } from "../../core/backend.ts";
 import { Rng } from "../../core/random.ts";
 import { buildMethod, trainPlanFor } from "../../methods/registry.ts";
 import { train } from "../../methods/train.ts";
-import type { TauMode } from "../../benchmarks/record.ts";
+import type { TauMode } from "../../core/cell_config.ts";
 import { cifarImages, fixedBatchData, tinyCell } from "./helpers.ts";
 
 await initBackend("wasm");

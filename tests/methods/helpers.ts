@@ -4,7 +4,7 @@
  * tiny cpu-scale cells for every method × variant.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { CellConfig } from "../../benchmarks/record.ts";
+import type { CellConfig } from "../../core/cell_config.ts";
 import type { TrainData } from "../../methods/train.ts";
 import { methodDefaults } from "../../methods/registry.ts";
 import type { Rng } from "../../core/random.ts";

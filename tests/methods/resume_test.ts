@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { initBackend } from "../../core/backend.ts";
 import { Rng } from "../../core/random.ts";
 import { UserError } from "../../core/errors.ts";
-import type { CellConfig } from "../../benchmarks/record.ts";
+import type { CellConfig } from "../../core/cell_config.ts";
 import { buildMethod, trainPlanFor } from "../../methods/registry.ts";
 import { train, type TrainOptions, type TrainResult } from "../../methods/train.ts";
 import { configHash } from "../../methods/checkpoint.ts";

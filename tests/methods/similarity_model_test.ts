@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../../core/backend.ts";
 import { Rng } from "../../core/random.ts";
-import type { TauMode } from "../../benchmarks/record.ts";
+import type { TauMode } from "../../core/cell_config.ts";
 import { buildMethod } from "../../methods/registry.ts";
 import type { MethodModel, PairContext, PairTemperatureFn } from "../../methods/method.ts";
 import { temperature as phiTau } from "../../methods/losses/temperature.ts";

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { type CellConfig, type CellRecord, RECORD_SCHEMA } from "../../benchmarks/record.ts";
+import type { CellConfig } from "../../core/cell_config.ts";
+import { type CellRecord, RECORD_SCHEMA } from "../../benchmarks/record.ts";
 import { hash32 } from "../../core/random.ts";
 
 /** A baseline SimCLR config at cpu scale (fixture). */
