@@ -118,7 +118,7 @@ if (import.meta.main) {
         } catch (e) {
           const err = explainPermission(e);
           if (err instanceof UserError) {
-            throw new UserError(`${err.message}; or render later with: deno task report ${out}`);
+            throw new UserError(`${err.message}; or render later with: deno task report --in ${out}`);
           }
           throw err;
         }

@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { UserError } from "../core/errors.ts";
 import { ARCHIVES, type DatasetArchive, type Download } from "./archives.ts";
-import { datasetDir, isFile } from "./files.ts";
+import { datasetDir, fetchCommand, isFile } from "./files.ts";
 import { untarGz } from "./tar.ts";
 
 /** Options of {@link fetchDataset}. */
@@ -56,11 +56,18 @@ function human(bytes: number): string {
   return `${bytes} B`;
 }
 
-async function download(d: Download, dir: string, name: string, progress: boolean): Promise<string> {
+async function download(
+  d: Download,
+  dir: string,
+  name: string,
+  dataDir: string | undefined,
+  progress: boolean,
+): Promise<string> {
   const target = join(dir, d.file);
   const part = target + ".part";
-  const manual =
-    `download ${d.url} by hand and put it in ${dir}/, then run \`deno task data:fetch ${name}\` again`;
+  const manual = `download ${d.url} by hand and put it in ${dir}/, then run \`${
+    fetchCommand(name, dataDir)
+  }\` again`;
   let res: Response;
   try {
     res = await fetch(d.url);
@@ -130,7 +137,7 @@ export async function fetchDataset(name: string, opts: FetchOptions = {}): Promi
       log(`${d.file}: present, MD5 ok`);
     } else {
       log(`${d.file}: downloading ${d.url}`);
-      await download(d, dir, name, progress);
+      await download(d, dir, name, opts.dataDir, progress);
       log(`${d.file}: downloaded, MD5 ok`);
     }
     if (d.tarGz) {
