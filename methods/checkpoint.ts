@@ -1,8 +1,10 @@
 /**
  * Per-epoch checkpoints: a method's full state (parameters and buffers: momentum encoder,
- * queue, BatchNorm statistics), the optimiser state, the epoch reached and the hash of the
- * configuration that wrote it (and, when the caller gives them, the full configuration and
- * the input image shape, so the model can be rebuilt from the folder alone), in
+ * queue, BatchNorm statistics), the optimiser state, the caller's own arrays (the training
+ * loop's last-step temperatures, which the record is later derived from), the epoch reached
+ * and the hash of the configuration that wrote it (and, when the caller gives them, the
+ * full configuration and the input image shape, so the model can be rebuilt from the folder
+ * alone), in
  * `DIR/checkpoint.json` + `DIR/epoch-NNNN.bin`. The JSON is renamed into place last, so a
  * run killed while writing leaves the previous checkpoint. Resuming refuses a checkpoint
  * written by another configuration.
@@ -75,6 +77,8 @@ export async function saveCheckpoint(
     root: Module;
     optimizer: Optimizer;
     extra?: unknown;
+    /** Float arrays of the caller, by name, handed back by {@link loadCheckpoint}. */
+    arrays?: Record<string, Float32Array>;
     config?: unknown;
     image?: ImageSpec;
   },
@@ -100,6 +104,9 @@ export async function saveCheckpoint(
     for (const [path, s] of Object.entries(byPath)) {
       push(`optim/${slot}/${path}`, s.shape, "float32", s.values);
     }
+  }
+  for (const [name, values] of Object.entries(opts.arrays ?? {})) {
+    push(`array/${name}`, [values.length], "float32", values);
   }
   const all = new Uint8Array(offset);
   let o = 0;
@@ -172,14 +179,15 @@ export async function readCheckpointMeta(dir: string, configHash: string): Promi
 
 /**
  * Loads the checkpoint described by `meta` into `root` (every state entry must match in
- * shape) and, when given, into `optimizer`.
+ * shape) and, when given, into `optimizer`; returns the caller's arrays saved with it (see
+ * `saveCheckpoint`'s `arrays`; empty for a checkpoint written without them).
  */
 export async function loadCheckpoint(
   dir: string,
   meta: CheckpointMeta,
   root: Module,
   optimizer: Optimizer | null,
-): Promise<void> {
+): Promise<Map<string, Float32Array>> {
   const bytes = await Deno.readFile(`${dir}/${meta.bin}`);
   if (bytes.byteLength !== meta.bytes) {
     throw new UserError(
@@ -220,4 +228,9 @@ export async function loadCheckpoint(
     }
     optimizer.loadState({ kind: meta.optimizerKind, step: meta.optimizerStep, slots });
   }
+  const arrays = new Map<string, Float32Array>();
+  for (const t of meta.tensors) {
+    if (t.key.startsWith("array/")) arrays.set(t.key.slice("array/".length), read(t) as Float32Array);
+  }
+  return arrays;
 }

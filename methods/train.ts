@@ -8,8 +8,10 @@
  *
  * Exact resume: every random choice of epoch e (data order, augmentations, method noise
  * and masks) is drawn from streams derived from the seed and e, and a checkpoint holds the
- * whole model state and optimiser state, so a run stopped after epoch k and resumed ends
- * with the same weights as an uninterrupted run.
+ * whole model state and optimiser state, the curves, the caller's state and the last
+ * step's temperatures, so a run stopped after epoch k and resumed returns the same
+ * {@link TrainResult} (weights, curves, `lastTaus`) as an uninterrupted run, timings aside,
+ * even when k was the last epoch.
  *
  * @module
  */
@@ -185,6 +187,7 @@ export async function train(model: MethodModel, data: TrainData, opts: TrainOpti
   let start = 0;
   let current = stageAt(plan, 0).stage;
   let optimizer: Optimizer | null = null;
+  let lastTaus: TrainResult["lastTaus"];
 
   const ck = opts.checkpoint;
   const meta = ck ? await readCheckpointMeta(ck.dir, ck.configHash) : null;
@@ -195,10 +198,15 @@ export async function train(model: MethodModel, data: TrainData, opts: TrainOpti
     if (saved?.caller !== undefined) opts.callerState?.load(saved.caller);
     current = stageAt(plan, Math.min(start, totalEpochs - 1)).stage;
     optimizer = makeOptimizer(model, current);
-    await loadCheckpoint(ck!.dir, meta, model.root, meta.stage === current.name ? optimizer : null);
+    const arrays = await loadCheckpoint(
+      ck!.dir,
+      meta,
+      model.root,
+      meta.stage === current.name ? optimizer : null,
+    );
+    lastTaus = tausFromArrays(arrays);
   }
   const resumedFrom = start;
-  let lastTaus: TrainResult["lastTaus"];
   // The latest step's temperatures (for its epoch's statistics), read at the end of the epoch.
   let tausHeld: TauTensors | undefined;
   let trainedSeconds = 0;
@@ -358,6 +366,7 @@ export async function train(model: MethodModel, data: TrainData, opts: TrainOpti
           root: model.root,
           optimizer,
           extra: opts.callerState ? { curves, caller: opts.callerState.save() } : { curves },
+          arrays: lastTaus && tausToArrays(lastTaus),
           config: ck.config,
           image: ck.image,
         });
@@ -372,6 +381,25 @@ export async function train(model: MethodModel, data: TrainData, opts: TrainOpti
   function perEpoch(): number {
     return trainedEpochs > 0 ? trainedSeconds / trainedEpochs : 0;
   }
+}
+
+/** The last step's temperatures as checkpoint arrays: `taus/pos/H`, `taus/neg/H`. */
+function tausToArrays(t: TauArrays): Record<string, Float32Array> {
+  const out: Record<string, Float32Array> = {};
+  t.pos.forEach((a, h) => out[`taus/pos/${h}`] = a);
+  t.neg.forEach((a, h) => out[`taus/neg/${h}`] = a);
+  return out;
+}
+
+/** The inverse of {@link tausToArrays}; undefined when the checkpoint holds none. */
+function tausFromArrays(arrays: Map<string, Float32Array>): TauArrays | undefined {
+  const pos: Float32Array[] = [];
+  const neg: Float32Array[] = [];
+  for (let h = 0; arrays.has(`taus/pos/${h}`); h++) {
+    pos.push(arrays.get(`taus/pos/${h}`)!);
+    neg.push(arrays.get(`taus/neg/${h}`) ?? new Float32Array(0));
+  }
+  return pos.length ? { pos, neg } : undefined;
 }
 
 function mean(a: Float32Array): number {

@@ -1,7 +1,8 @@
 /**
  * A run stopped after epoch k and resumed from its checkpoint ends with bit-identical
- * weights, buffers (BN statistics, MoCo queue and momentum encoder) and curves to an
- * uninterrupted run; a checkpoint of another configuration is refused.
+ * weights, buffers (BN statistics, MoCo queue and momentum encoder), curves and last-step
+ * temperatures to an uninterrupted run, also when k is the last epoch (nothing left to
+ * train); a checkpoint of another configuration is refused.
  */
 import assert from "node:assert/strict";
 import { initBackend } from "../../core/backend.ts";
@@ -42,12 +43,17 @@ async function killAndResume(cell: CellConfig, stopAfter: number): Promise<void>
   const dir = await Deno.makeTempDir({ prefix: "amcl-resume-" });
   try {
     const first = await run(cell, { checkpoint: { dir, configHash: hash }, stopAfterEpochs: stopAfter });
-    assert.equal(first.res.status, "stopped");
+    const total = trainPlanFor(cell).stages.reduce((s, st) => s + st.epochs, 0);
+    // Stopped after the last epoch = killed after its checkpoint, before anything else.
+    assert.equal(first.res.status, stopAfter < total ? "stopped" : "done");
     assert.equal(first.res.curves.length, stopAfter);
     const rest = await run(cell, { checkpoint: { dir, configHash: hash } });
     assert.equal(rest.res.status, "done");
     assert.equal(rest.res.resumedFrom, stopAfter);
     assert.deepEqual(rest.res.curves.map((c) => c.loss), whole.res.curves.map((c) => c.loss));
+    // The record's collapse analysis reads the last step's temperatures: they come back too.
+    assert.deepEqual(rest.res.lastTaus, whole.res.lastTaus, "last-step temperatures differ after resume");
+    if (cell.variant === "amcl") assert.ok(whole.res.lastTaus?.pos.length, "an AMCL run has temperatures");
     assert.equal(rest.state.size, whole.state.size);
     let compared = 0;
     for (const [k, v] of whole.state) {
@@ -76,6 +82,12 @@ Deno.test("MoCo (queue, momentum encoder, BN, SGD momentum) resumes bit-exactly 
 
 Deno.test("LGP resumes bit-exactly across its MAE → MoCo stage boundary", async () => {
   await killAndResume(tinyCell("lgp", "baseline", { epochs: 1 }, { maeEpochs: 1 }), 1);
+});
+
+Deno.test("SimCLR-AMCL resumes bit-exactly mid-run and after its last epoch, temperatures included", async () => {
+  const cell = tinyCell("simclr", "amcl", { epochs: 2 });
+  await killAndResume(cell, 1);
+  await killAndResume(cell, 2);
 });
 
 Deno.test("configHash is stable under key order and differs between configurations", async () => {
