@@ -14,6 +14,9 @@
  * `simPairs` (pairs of the similarity analysis, default from the method's defaults; 0 skips
  * it).
  *
+ * Tests stop a cell at a chosen point (mid-epoch, after training, during evaluation) with
+ * `AMCL_HALT_AT` (see `halt.ts`) and kill it there.
+ *
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
@@ -42,6 +45,7 @@ import type { CellConfig } from "../core/cell_config.ts";
 import { type CellRecord, RECORD_SCHEMA } from "./record.ts";
 import { cellTrainData, openCellData } from "./cell_data.ts";
 import { temperatureEpochs, TemperatureHistograms } from "./tau_histograms.ts";
+import { haltAt } from "./halt.ts";
 
 function extraNum(c: CellConfig, key: string, fallback: number): number {
   const v = c.extra[key];
@@ -94,6 +98,7 @@ function extractBatch(images: ImageArray, start: number, end: number): tf.Tensor
 /** Trains and evaluates one cell. */
 export const executeCell: CellExecutor = async (config, ctx) => {
   const startedAt = new Date().toISOString();
+  const halt = haltAt(ctx.id);
   const backend = await initBackend(ctx.backend);
   const env = captureEnv(backend);
   const rng = new Rng(config.seed);
@@ -185,12 +190,14 @@ export const executeCell: CellExecutor = async (config, ctx) => {
           loss: m.loss,
           imagesPerSec: m.imagesPerSec,
         });
+        halt(`step:${m.epoch + 1}:${m.step + 1}`);
       },
       onEpoch: (point) => {
         sample();
         if (config.knnEpochs.includes(point.epoch)) point.knnTop1 = knn().result.top1;
       },
     });
+    halt("trained");
     sample();
     const base = {
       schema: RECORD_SCHEMA as typeof RECORD_SCHEMA,
@@ -230,6 +237,7 @@ export const executeCell: CellExecutor = async (config, ctx) => {
 
     // Evaluation of the final model.
     const final = knn();
+    halt("eval");
     const metrics: CellRecord["metrics"] = { knnTop1: final.result.top1 };
     const vit = backboneFamily(config.backbone) === "vit";
     if (config.probeEpochs > 0) {
