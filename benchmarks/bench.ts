@@ -17,6 +17,7 @@ import { emit } from "./emit.ts";
 import { codeVersion, gitCommit } from "./code_version.ts";
 import { writeAtomic } from "./atomic.ts";
 import type { Scale } from "./settings.ts";
+import type { CellConfig } from "./record.ts";
 
 /** Options of {@link runBench} (the command line, parsed). */
 export interface BenchOptions {
@@ -52,6 +53,12 @@ export interface BenchOptions {
    * (injected by bench_main; without it the name is passed to the workers as given).
    */
   resolveBackend?: (backend: string) => Promise<string>;
+  /**
+   * Opens and checks the datasets of this run's cells once, before the backend starts or
+   * anything is written; throws a `UserError` for one that cannot be read (injected by
+   * bench_main: `checkCellDatasets`).
+   */
+  checkData?: (configs: CellConfig[]) => Promise<void>;
   /** Default worker count for `backend` (injected by bench_main; GPU backends → 1). */
   defaultWorkers?: (backend: string) => number;
   progress?: ProgressSink;
@@ -128,6 +135,8 @@ export async function runBench(o: BenchOptions): Promise<number> {
 
   const shard = o.shard !== undefined ? parseShard(o.shard) : undefined;
   const cells = shard ? shardCells(sweep.cells, shard) : sweep.cells;
+  // Unreadable data is one error here, not a failed record per cell.
+  await o.checkData?.(cells.map((c) => c.config));
   const backend = o.resolveBackend ? await o.resolveBackend(o.backend) : o.backend;
   await openStore(out, manifest, o.force);
   const workers = o.workers ?? (o.defaultWorkers ?? (() => navigator.hardwareConcurrency || 1))(backend);

@@ -13,6 +13,7 @@ import { listMethods } from "../methods/registry.ts";
 import { runBench } from "./bench.ts";
 import { registryCatalog } from "./registry_catalog.ts";
 import { REAL_EXECUTOR } from "./executor.ts";
+import { checkCellDatasets } from "./check_data.ts";
 import { type Scale, SCALES } from "./settings.ts";
 import { BUILTIN_PRESETS } from "./presets/mod.ts";
 
@@ -105,6 +106,7 @@ if (import.meta.main) {
       report: !values["no-report"],
       executor: REAL_EXECUTOR,
       catalog: registryCatalog(),
+      checkData: (configs) => checkCellDatasets(configs),
       defaultWorkers: (backend) =>
         backend === "webgpu" || backend === "tensorflow"
           ? 1

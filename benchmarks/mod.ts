@@ -38,6 +38,7 @@ export { parseShard, type Shard, shardCells } from "./shard.ts";
 export { type CellContext, type CellExecutor, REAL_EXECUTOR } from "./executor.ts";
 export { SCALES, SETTING_KEYS } from "./settings.ts";
 export { type CellData, openCellData } from "./cell_data.ts";
+export { checkCellDatasets } from "./check_data.ts";
 export {
   checkDatasetFits,
   checkpointEvalModel,
