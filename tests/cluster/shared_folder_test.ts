@@ -1,14 +1,18 @@
 /**
  * The shared results folder of a cluster sweep (issue 10 item 3), with real shard
  * processes: two shards writing ONE folder at once produce whole per-cell files (a reader
- * polling the folder never sees a partial one) without any lock serialising them; a merge
- * over a partial sweep reports the missing cells; the failed shard, rerun alone, completes
- * the sweep without touching the other shard's results.
+ * that reads each file as it appears never sees a partial one) without any lock
+ * serialising them; a merge over a partial sweep reports the missing cells; the failed
+ * shard, rerun alone, completes the sweep without touching the other shard's results, and
+ * its cell, killed after its last epoch's checkpoint, gets the uninterrupted record. Every
+ * wait is for an event (a file appearing, a process halting or ending), never a sleep.
  */
 import assert from "node:assert/strict";
 import { shardCells } from "../../benchmarks/shard.ts";
+import { killAtHalt } from "../benchmarks/fixtures/halt.ts";
+import { apartFromMeasurements } from "../benchmarks/fixtures/helpers.ts";
 import { mustRun, REPO, run } from "./slurm_cluster.ts";
-import { readCells, reproducible } from "./sweep_records.ts";
+import { readCells } from "./sweep_records.ts";
 
 const DENO = Deno.execPath();
 const SWEEP = ["--preset", "smoke", "--backend", "wasm", "--workers", "1", "--quiet", "--no-report"];
@@ -17,9 +21,13 @@ const SWEEP = ["--preset", "smoke", "--backend", "wasm", "--workers", "1", "--qu
 const BENCH: string[] = JSON.parse(await Deno.readTextFile(`${REPO}/deno.json`)).tasks.bench.split(/\s+/)
   .slice(1);
 
+function shardArgs(rel: string, i: number): string[] {
+  return [...BENCH, ...SWEEP, "--shard", `${i}/2`, "--out", rel];
+}
+
 function shard(rel: string, i: number): Deno.ChildProcess {
   return new Deno.Command(DENO, {
-    args: [...BENCH, ...SWEEP, "--shard", `${i}/2`, "--out", rel],
+    args: shardArgs(rel, i),
     cwd: REPO,
     stdin: "null",
     stdout: "piped",
@@ -47,33 +55,30 @@ Deno.test("shared folder: concurrent shards, atomic cells, no lock; partial merg
   const shared = `${REPO}/${rel}/shared`;
   const partial = `${REPO}/${rel}/partial`;
   try {
-    // 1. Both shards at once into one empty folder, while a reader polls it.
+    // 1. Both shards at once into one empty folder, while a reader reads every cell file
+    // the moment it appears (file-system events).
+    await Deno.mkdir(`${shared}/cells`, { recursive: true });
+    const watcher = Deno.watchFs(`${shared}/cells`, { recursive: false });
     const procs = [shard(`${rel}/shared`, 0), shard(`${rel}/shared`, 1)];
-    let running = true;
+    const done = Promise.all(procs.map((p, i) => finish(p, `shard ${i}/2`))).finally(() => watcher.close());
     let looks = 0;
     const torn: string[] = [];
-    const done = Promise.all(procs.map((p, i) => finish(p, `shard ${i}/2`))).finally(() => running = false);
-    while (running) {
-      try {
-        for await (const e of Deno.readDir(`${shared}/cells`)) {
-          if (!e.isFile || !e.name.endsWith(".json")) continue;
-          const text = await Deno.readTextFile(`${shared}/cells/${e.name}`).catch(() => null);
-          if (text === null) continue; // renamed away between listing and reading
-          try {
-            JSON.parse(text);
-            looks++;
-          } catch {
-            torn.push(e.name);
-          }
+    for await (const ev of watcher) {
+      for (const path of ev.paths) {
+        if (!path.endsWith(".json") || path.slice(0, path.lastIndexOf("/")) !== `${shared}/cells`) continue;
+        const text = await Deno.readTextFile(path).catch(() => null);
+        if (text === null) continue; // an event for a name already renamed away
+        try {
+          JSON.parse(text);
+          looks++;
+        } catch {
+          torn.push(path);
         }
-      } catch (e) {
-        if (!(e instanceof Deno.errors.NotFound)) throw e;
       }
-      await new Promise((r) => setTimeout(r, 50));
     }
     await done;
-    assert.deepEqual(torn, [], "a reader polling the folder saw partial cell files");
-    assert.ok(looks > 0, "the reader saw the cell files while the shards ran");
+    assert.deepEqual(torn, [], "a reader of each new cell file saw a partial one");
+    assert.ok(looks > 0, "the reader saw the cell files as the shards wrote them");
 
     const manifest = JSON.parse(await Deno.readTextFile(`${shared}/manifest.json`));
     const ids: string[] = manifest.cells;
@@ -102,7 +107,8 @@ Deno.test("shared folder: concurrent shards, atomic cells, no lock; partial merg
     const merged = await mustRun(DENO, ["task", "merge", `${rel}/shared`]);
     assert.match(merged, new RegExp(`${ids.length}/${ids.length} done, 0 failed, 0 missing`));
 
-    // 2. A sweep whose shard 1 was killed: shard 0's results are there, shard 1's are not.
+    // 2. A sweep whose shard 1 was killed after its cell's last epoch was checkpointed,
+    // before the evaluation: shard 0's results are there, shard 1's are not.
     await Deno.mkdir(`${partial}/cells`, { recursive: true });
     await Deno.mkdir(`${partial}/shards`, { recursive: true });
     await Deno.copyFile(`${shared}/manifest.json`, `${partial}/manifest.json`);
@@ -110,10 +116,18 @@ Deno.test("shared folder: concurrent shards, atomic cells, no lock; partial merg
     for (const id of half[0]) {
       await Deno.copyFile(`${shared}/cells/${id}.json`, `${partial}/cells/${id}.json`);
     }
-    const killed = shard(`${rel}/partial`, 1);
-    await new Promise((r) => setTimeout(r, 1000));
-    killed.kill("SIGKILL");
-    await killed.output();
+    await killAtHalt(shardArgs(`${rel}/partial`, 1), "trained", REPO);
+    // One worker: the shard's first cell halted with its last epoch checkpointed, no record.
+    const halted = half[1][0];
+    const meta = JSON.parse(await Deno.readTextFile(`${partial}/cells/${halted}/checkpoint.json`));
+    assert.equal(
+      meta.epoch,
+      cells.get(halted)!.config.epochs - 1,
+      "killed after the last epoch's checkpoint",
+    );
+    for (const id of half[1]) {
+      await assert.rejects(Deno.stat(`${partial}/cells/${id}.json`), Deno.errors.NotFound);
+    }
     const before = await Promise.all(half[0].map((id) => Deno.stat(`${partial}/cells/${id}.json`)));
 
     const incomplete = await run(DENO, ["task", "merge", `${rel}/partial`]);
@@ -138,7 +152,9 @@ Deno.test("shared folder: concurrent shards, atomic cells, no lock; partial merg
     );
     const rerun = await readCells(partial);
     assert.deepEqual([...rerun.keys()].sort(), [...ids].sort());
-    for (const id of ids) assert.deepEqual(reproducible(rerun.get(id)!), reproducible(cells.get(id)!));
+    for (const id of ids) {
+      assert.deepEqual(apartFromMeasurements(rerun.get(id)!), apartFromMeasurements(cells.get(id)!), id);
+    }
   } finally {
     await Deno.remove(`${REPO}/${rel}`, { recursive: true }).catch(() => {});
   }
