@@ -2,7 +2,8 @@
  * The report page: one self-contained `index.html` with every table (HTML) and figure
  * (inline SVG, its Vega-Lite spec embedded as JSON data), the run, its environment, the
  * presets and the missing/failed cells. No network, no external script; every string
- * from data is escaped.
+ * from data is escaped. T1/T2's formulas are MathML (no fonts or stylesheet needed). Wide
+ * tables and figures scroll inside their own box, so the page never scrolls sideways.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import type { Artefact } from "./context.ts";
 import { escapeHtml, jsonForScript } from "./escape.ts";
 import type { RunData } from "./load.ts";
 import type { MethodMeta } from "./method_meta.ts";
+import { formulaCellHtml } from "./t1_losses.ts";
 import { t2CellHtml } from "./t2_amcl_losses.ts";
 import { cellHtml, tableToHtml } from "./table.ts";
 
@@ -64,6 +66,9 @@ table.data th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:ta
 .collapsed{color:#b00;font-weight:bold;white-space:nowrap}
 mark{background:#ffe08a}
 figure.fig{margin:1rem 0;border:1px solid #e3e3e3;padding:.6rem;overflow-x:auto}
+div.wide{overflow-x:auto;max-width:100%}
+table.data math{font-size:14px;margin:.2rem 0}
+div.formulas td{min-width:9em}div.formulas td:has(>math){min-width:0}
 figure.fig figcaption{color:#444;font-size:13px;margin-bottom:.4rem}
 .links{font-size:12px;color:#666}.notes{font-size:12px;color:#555}
 nav ul{columns:3;font-size:13px}code{font-size:12px}
@@ -74,10 +79,17 @@ const CHECK_SCRIPT = `(function(){var ok=0,bad=0;
 document.querySelectorAll('script.vl-spec').forEach(function(s){try{var j=JSON.parse(s.textContent);if(!j||typeof j!=='object')throw new Error('empty');ok++;}catch(e){bad++;console.error('invalid embedded spec: '+s.getAttribute('data-for'));}});
 document.body.setAttribute('data-specs-ok',String(ok));document.body.setAttribute('data-specs-bad',String(bad));})();`;
 
+/** A box that scrolls sideways on its own when its content is wider than the page. */
+function wide(html: string, cls = ""): string {
+  return `<div class="wide${cls ? " " + cls : ""}">${html}</div>`;
+}
+
 function kv(rows: Array<[string, string]>): string {
-  return `<table class="data"><tbody>${
-    rows.map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join("")
-  }</tbody></table>`;
+  return wide(
+    `<table class="data"><tbody>${
+      rows.map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join("")
+    }</tbody></table>`,
+  );
 }
 
 function distinct(records: readonly CellRecord[], f: (r: CellRecord) => string | number): string {
@@ -129,7 +141,7 @@ function artefactHtml(a: Artefact, input: PageInput, n: number): string {
       `</figure>`;
   }
   const t = input.tables.get(a.id);
-  const custom = a.id === "T2" ? t2CellHtml(input.methods) : undefined;
+  const custom = a.id === "T2" ? t2CellHtml(input.methods) : a.id === "T1" ? formulaCellHtml : undefined;
   const links = t
     ? `<p class="links">files: <a href="${escapeHtml(t.files.csv)}">CSV</a> · <a href="${
       escapeHtml(t.files.md)
@@ -138,7 +150,7 @@ function artefactHtml(a: Artefact, input: PageInput, n: number): string {
   return `<section class="tbl" id="${anchor}" data-artefact="${escapeHtml(a.id)}"><h3>${escapeHtml(a.id)}. ${
     escapeHtml(a.title)
   }</h3>` +
-    `${tableToHtml(a, custom)}${links}</section>`;
+    `${wide(tableToHtml(a, custom), custom ? "formulas" : "")}${links}</section>`;
 }
 
 /** The page as one HTML string. */
@@ -192,9 +204,11 @@ export function buildIndexHtml(input: PageInput): string {
   ];
   const missingHtml = missingRows.length
     ? `<p class="warn">This report is partial: ${run.missing.length} cell(s) missing and ${run.failed.length} failed; tables and figures show the cells that exist.</p>` +
-      `<table class="data" id="missing-cells"><thead><tr><th>state</th><th>cell id</th><th>preset</th><th>configuration</th><th>error</th></tr></thead><tbody>${
-        missingRows.join("")
-      }</tbody></table>`
+      wide(
+        `<table class="data" id="missing-cells"><thead><tr><th>state</th><th>cell id</th><th>preset</th><th>configuration</th><th>error</th></tr></thead><tbody>${
+          missingRows.join("")
+        }</tbody></table>`,
+      )
     : `<p id="missing-cells">${
       run.manifest
         ? "None: every cell of the manifest has a record."

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
+import type { CellRecord } from "../../benchmarks/record.ts";
+import { listMethods } from "../../methods/registry.ts";
+import { methodMetaFromRegistry } from "../../reports/method_meta.ts";
 import { renderReport } from "../../reports/report.ts";
-import { launch } from "./cdp.ts";
+import { type Browser, launch } from "./cdp.ts";
 import { fixtureGrid, fixtureMethods } from "./fixtures.ts";
 
 const EVIL_PRESET = `<img src=x onerror=alert(1)>"q'`;
@@ -58,6 +61,17 @@ Deno.test("index.html: escaped data, embedded specs, missing cells listed", asyn
   assert.ok(html.includes('<span class="collapsed">⚠ collapsed'), "collapse mark styled");
   assert.ok(html.includes("<mark>"), "T2 highlights the regulariser");
   assert.ok(!/(src|href)="https?:/.test(html), "no network resources");
+  const latex = fixtureMethods()[0].baseline.latex;
+  assert.ok(
+    html.includes('<annotation encoding="application/x-tex">'),
+    "formulas are MathML with their source",
+  );
+  assert.ok(!html.includes(`<code>${latex}</code>`), "T1's formula is not shown as source code");
+  assert.ok((await Deno.readTextFile(`${dir}/report/T1.csv`)).includes(latex), "T1.csv keeps the LaTeX");
+  assert.ok(
+    (await Deno.readTextFile(`${dir}/report/T1.md`)).includes("`" + latex + "`"),
+    "T1.md keeps the LaTeX",
+  );
   await Deno.remove(dir, { recursive: true });
 });
 
@@ -112,6 +126,94 @@ Deno.test("index.html loads in headless Chromium without console errors and show
     await Deno.writeFile(new URL("reports_index.png", dirArt), png);
     assert.ok(png.length > 10_000);
     await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(browser.errors, [], `console errors: ${browser.errors.join("; ")}`);
+  } finally {
+    await browser.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** Opens a report page at a 1400 px wide window and waits for it to load. */
+async function openPage(browser: Browser, path: string): Promise<void> {
+  await browser.send("Runtime.enable");
+  await browser.send("Page.enable");
+  await browser.send("Emulation.setDeviceMetricsOverride", {
+    width: 1400,
+    height: 1000,
+    deviceScaleFactor: 1,
+    mobile: false,
+  });
+  const loaded = browser.once("Page.loadEventFired");
+  await browser.send("Page.navigate", { url: `file://${path}` });
+  await loaded;
+}
+
+Deno.test("index.html at 1400 px: no sideways page scroll, wide figures and tables scroll in their own box, T1/T2 formulas are MathML", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "amcl-report-wide-" });
+  const browser = await launch();
+  try {
+    await Deno.mkdir(`${dir}/cells`);
+    // τ histograms at six epochs, as the quick preset records them (1, 2, 3, 4, 6 and more):
+    // F9 gets one column per epoch and is wider than the page.
+    const widen = (r: CellRecord): CellRecord =>
+      r.temperatures
+        ? {
+          ...r,
+          temperatures: [1, 2, 3, 4, 5, 6].flatMap((epoch) =>
+            r.temperatures!.filter((t) => t.epoch === 1).map((t) => ({ ...t, epoch }))
+          ),
+        }
+        : r;
+    const recs = fixtureGrid([{ variant: "baseline" }, { variant: "amcl" }], [0, 1], { preset: "quick" })
+      .map(widen);
+    for (const r of recs) await Deno.writeTextFile(`${dir}/cells/${r.id}.json`, JSON.stringify(r));
+    const methods = methodMetaFromRegistry(listMethods());
+    await renderReport(dir, { methods, log: () => {} });
+    await openPage(browser, `${dir}/report/index.html`);
+    const facts = await browser.evaluate<{
+      pageWidth: number;
+      viewWidth: number;
+      scrolling: string[];
+      maths: Array<{ w: number; h: number; source: string; fracsStacked: boolean; annotationShown: boolean }>;
+    }>(`(() => {
+      const de = document.documentElement;
+      const scrolling = [...document.querySelectorAll('figure.fig, div.wide')]
+        .filter((e) => e.scrollWidth > e.clientWidth + 1)
+        .map((e) => (e.closest('[data-artefact]') || e).getAttribute('data-artefact') || e.className);
+      const maths = [...document.querySelectorAll('[data-artefact="T1"] math, [data-artefact="T2"] math')].map((m) => {
+        const r = m.getBoundingClientRect();
+        const fracs = [...m.querySelectorAll('mfrac')];
+        const fracsStacked = fracs.length > 0 && fracs.every((f) =>
+          f.children[0].getBoundingClientRect().bottom <= f.children[1].getBoundingClientRect().top + 1);
+        const a = m.querySelector('annotation');
+        const ar = a ? a.getBoundingClientRect() : { width: 0, height: 0 };
+        return { w: r.width, h: r.height, source: a ? a.textContent : '', fracsStacked,
+          annotationShown: ar.width > 0 && ar.height > 0 };
+      });
+      return { pageWidth: de.scrollWidth, viewWidth: de.clientWidth, scrolling, maths };
+    })()`);
+    assert.ok(
+      facts.pageWidth <= facts.viewWidth,
+      `the page scrolls sideways: ${facts.pageWidth} px content in a ${facts.viewWidth} px window`,
+    );
+    assert.ok(
+      facts.scrolling.some((id) => id.startsWith("F9")),
+      `F9 is wider than the page and scrolls in its own box (boxes that scroll: ${
+        facts.scrolling.join(", ")
+      })`,
+    );
+    assert.ok(facts.scrolling.includes("T2"), "T2's formulas are wider than the page and scroll in its box");
+    assert.equal(facts.maths.length, 2 * methods.length, "one <math> per T1 and T2 row");
+    const sources = [...methods.map((m) => m.baseline.latex), ...methods.map((m) => m.amcl.latex)];
+    assert.deepEqual(facts.maths.map((m) => m.source), sources, "each formula carries its LaTeX source");
+    for (const [i, m] of facts.maths.entries()) {
+      assert.ok(m.w > 100 && m.h > 15, `formula ${i} has no size: ${m.w}×${m.h}`);
+      assert.ok(!m.annotationShown, `formula ${i} shows its LaTeX source instead of mathematics`);
+    }
+    assert.ok(
+      facts.maths.filter((m) => m.fracsStacked).length >= methods.length,
+      "fractions are laid out as mathematics (numerator above denominator)",
+    );
     assert.deepEqual(browser.errors, [], `console errors: ${browser.errors.join("; ")}`);
   } finally {
     await browser.close();
