@@ -1,11 +1,12 @@
 /**
- * A small streaming reader for (gzipped) tar archives: enough for the dataset archives
- * (ustar/GNU regular files and folders). Entries are written under a target folder;
- * paths that would escape it (absolute, or with `..`) are refused.
+ * Unpacking (gzipped) tar archives with the `tar-stream` package, which checks every
+ * header's checksum and reads PAX and GNU long names. Regular files and folders are written
+ * under a target folder; paths that would escape it (absolute, or with `..`) are refused.
  *
  * @module
  */
 import { dirname, join, normalize } from "node:path";
+import { extract } from "tar-stream";
 import { UserError } from "../core/errors.ts";
 
 /** One entry seen while unpacking. */
@@ -15,46 +16,30 @@ export interface TarEntry {
   type: "file" | "dir" | "other";
 }
 
-function field(h: Uint8Array, start: number, len: number): string {
-  let end = start;
-  while (end < start + len && h[end] !== 0) end++;
-  return new TextDecoder().decode(h.subarray(start, end));
-}
-
-function octal(h: Uint8Array, start: number, len: number): number {
-  const s = field(h, start, len).trim();
-  return s ? parseInt(s, 8) : 0;
-}
-
-/** Buffered reader over a byte stream, with exact-length reads. */
-class ByteReader {
-  #reader: ReadableStreamDefaultReader<Uint8Array>;
-  #buf: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
-  #at = 0;
-  constructor(stream: ReadableStream<Uint8Array>) {
-    this.#reader = stream.getReader();
-  }
-  /** Up to `n` bytes (fewer only at the end of the stream). */
-  async read(n: number): Promise<Uint8Array> {
-    const out = new Uint8Array(n);
-    let got = 0;
-    while (got < n) {
-      if (this.#at >= this.#buf.length) {
-        const { value, done } = await this.#reader.read();
-        if (done) return out.subarray(0, got);
-        this.#buf = value;
-        this.#at = 0;
-      }
-      const take = Math.min(n - got, this.#buf.length - this.#at);
-      out.set(this.#buf.subarray(this.#at, this.#at + take), got);
-      this.#at += take;
-      got += take;
+/** Feeds a web stream into tar-stream's writable side, with backpressure; keeps the last 512 bytes. */
+async function feed(
+  stream: ReadableStream<Uint8Array>,
+  sink: ReturnType<typeof extract>,
+): Promise<Uint8Array> {
+  const tail = new Uint8Array(512);
+  let seen = 0;
+  for await (const chunk of stream) {
+    if (chunk.length >= 512) tail.set(chunk.subarray(chunk.length - 512));
+    else {
+      tail.copyWithin(0, chunk.length);
+      tail.set(chunk, 512 - chunk.length);
     }
-    return out;
+    seen += chunk.length;
+    if (sink.destroying) return new Uint8Array(0); // the reader gave up (a refused entry)
+    if (!sink.write(chunk)) {
+      await new Promise<void>((ok) => {
+        sink.once("drain", () => ok());
+        sink.once("close", () => ok());
+      });
+    }
   }
-  cancel(): Promise<void> {
-    return this.#reader.cancel();
-  }
+  sink.end(null); // streamx: no final chunk
+  return seen >= 512 ? tail : new Uint8Array(0);
 }
 
 /**
@@ -66,71 +51,66 @@ export async function untar(
   dest: string,
   archive: string,
 ): Promise<TarEntry[]> {
-  const r = new ByteReader(stream);
+  const ex = extract();
   const entries: TarEntry[] = [];
-  let longName: string | null = null;
+  let parseError: unknown = null; // what the parser saw, when an entry's stream only says "destroyed"
+  ex.on("error", (e: unknown) => parseError ??= e);
+  const fed = feed(stream, ex).catch((e) => {
+    ex.destroy(e as Error);
+    throw e;
+  });
+  fed.catch(() => {}); // observed below; a gzip error may land before the loop looks
   try {
-    for (;;) {
-      const h = await r.read(512);
-      if (h.length === 0) {
-        throw new UserError(`${archive}: ends without the end-of-archive marker; the archive is truncated`);
-      }
-      if (h.length < 512) throw new UserError(`${archive}: truncated tar header; the archive is incomplete`);
-      if (h.every((b) => b === 0)) {
-        // End of archive: drain the rest so a corrupt or truncated gzip stream still errors.
-        while ((await r.read(1 << 16)).length > 0) { /* padding */ }
-        break;
-      }
-      const size = octal(h, 124, 12);
-      const typeFlag = String.fromCharCode(h[156] || 0x30);
-      const prefix = field(h, 345, 155);
-      let name = longName ?? (prefix ? `${prefix}/${field(h, 0, 100)}` : field(h, 0, 100));
-      longName = null;
-      const padded = Math.ceil(size / 512) * 512;
-      if (typeFlag === "L") {
-        longName = field(await r.read(padded), 0, size);
-        continue;
-      }
-      name = normalize(name);
+    for await (const entry of ex) {
+      const h = entry.header;
+      const name = normalize(h.name);
       if (name.startsWith("/") || name.split("/").includes("..")) {
         throw new UserError(`${archive}: refusing entry "${name}" outside the target folder`);
       }
       const target = join(dest, name);
-      if (typeFlag === "0" || typeFlag === "\0" || typeFlag === "7") {
+      if (h.type === "file" || h.type === "contiguous-file") {
         await Deno.mkdir(dirname(target), { recursive: true });
         using file = await Deno.open(target, { write: true, create: true, truncate: true });
-        let left = size;
-        while (left > 0) {
-          const part = await r.read(Math.min(left, 1 << 20));
-          if (part.length === 0) {
-            throw new UserError(`${archive}: ends inside ${name}; the archive is truncated`);
-          }
+        for await (const part of entry as AsyncIterable<Uint8Array>) {
           let off = 0;
           while (off < part.length) off += await file.write(part.subarray(off));
-          left -= part.length;
         }
-        const pad = padded - size;
-        if (pad > 0) await r.read(pad);
-        entries.push({ path: name, size, type: "file" });
-      } else if (typeFlag === "5") {
+        entries.push({ path: name, size: h.size, type: "file" });
+      } else if (h.type === "directory") {
         await Deno.mkdir(target, { recursive: true });
         entries.push({ path: name, size: 0, type: "dir" });
       } else {
-        // Links, pax headers and the like: skip their data.
-        if (padded > 0) await r.read(padded);
-        entries.push({ path: name, size, type: "other" });
+        entry.resume(); // links, devices: skip their data
+        entries.push({ path: name, size: h.size, type: "other" });
       }
     }
-  } catch (e) {
-    await r.cancel().catch(() => {});
-    if (e instanceof TypeError || (e as Error).name === "TypeError") {
-      throw new UserError(
-        `${archive}: the gzip data is corrupt (${(e as Error).message}); delete it and fetch again`,
-      );
+    const tail = await fed;
+    // A tar ends with zero blocks; an archive cut at a block boundary ends in data.
+    if (!tail.length || tail.some((b) => b !== 0)) {
+      throw new UserError(`${archive}: ends without the end-of-archive marker; the archive is truncated`);
     }
-    throw e;
+  } catch (e) {
+    ex.destroy();
+    await fed.catch(() => {});
+    throw explain(e instanceof UserError ? e : parseError ?? e, archive);
   }
   return entries;
+}
+
+/** The user-facing form of what tar-stream or the gzip decoder threw. */
+function explain(e: unknown, archive: string): unknown {
+  if (e instanceof UserError) return e;
+  const msg = (e as Error)?.message ?? String(e);
+  if (e instanceof TypeError || (e as Error)?.name === "TypeError") {
+    return new UserError(`${archive}: the gzip data is corrupt (${msg}); delete it and fetch again`);
+  }
+  if (/Unexpected end of data/.test(msg)) {
+    return new UserError(`${archive}: ends inside an entry; the archive is truncated`);
+  }
+  if (/Invalid tar header/.test(msg)) {
+    return new UserError(`${archive}: a tar header's checksum does not match; the archive is corrupt`);
+  }
+  return e;
 }
 
 /** Unpacks a .tar.gz file into `dest` (streaming: never holds the archive in memory). */
