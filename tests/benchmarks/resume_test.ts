@@ -1,14 +1,10 @@
 import assert from "node:assert/strict";
 import Papa from "papaparse";
 import type { CellRecord } from "../../benchmarks/record.ts";
-import {
-  comparable,
-  miniPreset,
-  readAllRecords,
-  runSweepProcess,
-  tempDir,
-  writePreset,
-} from "./fixtures/helpers.ts";
+import { comparable, readAllRecords, runSweepProcess, tempDir, writePreset } from "./fixtures/helpers.ts";
+import { killAtHalt } from "./fixtures/halt.ts";
+
+const RUN_SWEEP = new URL("./fixtures/run_sweep.ts", import.meta.url).pathname;
 
 async function exists(p: string): Promise<boolean> {
   return await Deno.stat(p).then(() => true, () => false);
@@ -39,99 +35,77 @@ async function assertIntact(out: string): Promise<number> {
   return done;
 }
 
-Deno.test("resume: a sweep killed with SIGKILL mid-run loses at most the unfinished epoch and completes on rerun", async () => {
+/** A sweep of 4 cells of 4 epochs (4 steps each) whose 2 AMCL cells halt where asked. */
+function haltingPreset() {
+  return {
+    name: "mini",
+    fixed: { method: "simclr", epochs: 4, knnEpochs: [4] },
+    cases: [{ variant: "baseline" }, { variant: "amcl", "extra.testHalt": true }],
+    seeds: [0, 1],
+  };
+}
+
+/** The pids that trained each epoch of cell `id`, from its `epochs.log`: epoch → pid. */
+async function epochPids(out: string, id: string): Promise<Array<[number, string]>> {
+  const log = (await Deno.readTextFile(`${out}/cells/${id}/epochs.log`)).trim().split("\n");
+  return log.map((l) => [Number(l.split(" ")[0]), l.split(" ")[1]]);
+}
+
+Deno.test("resume: a sweep killed with SIGKILL mid-epoch or after a cell's last epoch loses only the unfinished epoch and completes on rerun", async () => {
   const dir = await tempDir("resume");
   try {
-    const preset = await writePreset(dir, miniPreset({ epochs: 4, delayMs: 400, seeds: [0, 1] }));
-    const out = `${dir}/out`;
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        new URL("./fixtures/run_sweep.ts", import.meta.url).pathname,
-        preset,
-        out,
-        "--workers",
-        "2",
-      ],
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
-    // Kill once one cell is finished and another is part-way (a checkpoint, no record).
-    const deadline = Date.now() + 30_000;
-    let midRun = "";
-    while (Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 40));
-      const records = await readAllRecords(out).catch(() => new Map());
-      if (records.size === 0) continue;
-      for await (const e of Deno.readDir(`${out}/cells`)) {
-        const ck = `${out}/cells/${e.name}/checkpoint.json`;
-        // Early in the cell (≤ 2 of 4 epochs of 400 ms), so it is still in progress at the kill.
-        if (e.isDirectory && !records.has(e.name) && await exists(ck)) {
-          const epoch = await Deno.readTextFile(ck).then((t) => JSON.parse(t).epoch as number).catch(() => 9);
-          if (epoch <= 2) midRun = e.name;
-        }
-      }
-      if (midRun) break;
-    }
-    assert.ok(midRun, "the sweep reached a state with a finished cell and a cell in progress");
-    child.kill("SIGKILL");
-    const status = await child.status;
-    assert.equal(status.signal, "SIGKILL");
-    // The cell seen in progress may have finished in the moment before the kill: take the
-    // interrupted cell from the state the kill froze.
-    // Of the cells in progress, take the one with the fewest epochs done (a cell whose last
-    // epoch was done but whose record was not yet written only needs its record on rerun).
-    const frozen = await readAllRecords(out);
-    midRun = "";
-    let fewest = Infinity;
-    for await (const e of Deno.readDir(`${out}/cells`)) {
-      const ck = `${out}/cells/${e.name}/checkpoint.json`;
-      if (e.isDirectory && !frozen.has(e.name) && await exists(ck)) {
-        const epoch = JSON.parse(await Deno.readTextFile(ck)).epoch as number;
-        if (epoch < fewest) [midRun, fewest] = [e.name, epoch];
-      }
-    }
-    assert.ok(midRun, "a cell was in progress (checkpoint, no record) when the sweep was killed");
-
-    const doneBefore = await assertIntact(out);
-    assert.ok(doneBefore >= 1 && doneBefore < 4, `killed mid-run (${doneBefore} of 4 cells done)`);
-    const ckBefore = JSON.parse(await Deno.readTextFile(`${out}/cells/${midRun}/checkpoint.json`))
-      .epoch as number;
-    assert.ok(ckBefore >= 1);
-
-    const rerun = await runSweepProcess([preset, out, "--workers", "2"]);
-    assert.equal(rerun.code, 0, rerun.stderr);
-    assert.match(rerun.stdout, new RegExp(`${4 - doneBefore} cells to run \\(${doneBefore} already done\\)`));
-    assert.equal(await assertIntact(out), 4);
-
-    // No completed epoch ran twice; the interrupted cell continued after its checkpoint.
-    for (const id of (await readAllRecords(out)).keys()) {
-      const log = (await Deno.readTextFile(`${out}/cells/${id}/epochs.log`)).trim().split("\n");
-      const epochs = log.map((l) => Number(l.split(" ")[0]));
-      assert.deepEqual(epochs, [1, 2, 3, 4], `cell ${id} trained each epoch exactly once`);
-    }
-    const pids = new Set(
-      (await Deno.readTextFile(`${out}/cells/${midRun}/epochs.log`)).trim().split("\n").map((l) =>
-        l.split(" ")[1]
-      ),
-    );
-    if (ckBefore < 4) assert.equal(pids.size, 2, "the interrupted cell was finished by the second process");
-    else assert.equal(pids.size, 1, "a cell killed after its last epoch is not retrained");
-
-    // The results equal those of an uninterrupted sweep.
+    const preset = await writePreset(dir, haltingPreset());
     const clean = `${dir}/clean`;
-    const again = await runSweepProcess([preset, clean, "--workers", "2"]);
-    assert.equal(again.code, 0, again.stderr);
-    const a = await readAllRecords(out);
-    const b = await readAllRecords(clean);
-    assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort());
-    for (const [id, r] of a) assert.deepEqual(comparable(r), comparable(b.get(id)!));
+    const whole = await runSweepProcess([preset, clean, "--workers", "2"]);
+    assert.equal(whole.code, 0, whole.stderr);
+    const cleanRecords = await readAllRecords(clean);
+    assert.equal(cleanRecords.size, 4);
 
-    // A third run skips everything.
-    const third = await runSweepProcess([preset, out]);
-    assert.equal(third.code, 0);
-    assert.match(third.stdout, /0 cells to run \(4 already done\)/);
+    // [halt point, completed epochs of the halted cells' checkpoint]
+    const points: Array<[string, number]> = [["step:3:2", 2], ["trained", 4]];
+    for (const [point, ckEpochs] of points) {
+      const out = `${dir}/${point.replaceAll(":", "-")}`;
+      // Two workers: the baseline cells finish, the AMCL cells halt at the point; then the kill.
+      const halted = await killAtHalt(
+        ["run", "-A", RUN_SWEEP, preset, out, "--workers", "2"],
+        point,
+        undefined,
+        2,
+      );
+      const frozen = await readAllRecords(out);
+      assert.deepEqual([...frozen.values()].map((r) => r.config.variant), ["baseline", "baseline"]);
+      assert.deepEqual(halted.filter((id) => frozen.has(id)), [], "no record of a halted cell");
+      assert.equal(await assertIntact(out), 2);
+      for (const id of halted) {
+        const ck = JSON.parse(await Deno.readTextFile(`${out}/cells/${id}/checkpoint.json`));
+        assert.equal(ck.epoch, ckEpochs, `${point}: ${id} checkpointed ${ckEpochs} epochs`);
+      }
+
+      const rerun = await runSweepProcess([preset, out, "--workers", "2"]);
+      assert.equal(rerun.code, 0, rerun.stderr);
+      assert.match(rerun.stdout, /2 cells to run \(2 already done\)/);
+      assert.equal(await assertIntact(out), 4);
+
+      // No completed epoch ran twice; a halted cell continued after its checkpoint in the
+      // second process, and one killed after its last epoch was not retrained.
+      const records = await readAllRecords(out);
+      for (const id of records.keys()) {
+        const log = await epochPids(out, id);
+        assert.deepEqual(log.map(([e]) => e), [1, 2, 3, 4], `${point}: cell ${id} trained each epoch once`);
+        const pids = new Set(log.map(([, pid]) => pid));
+        const expected = halted.includes(id) && ckEpochs < 4 ? 2 : 1;
+        assert.equal(pids.size, expected, `${point}: cell ${id} trained by ${expected} process(es)`);
+      }
+
+      // The results equal those of the uninterrupted sweep.
+      assert.deepEqual([...records.keys()].sort(), [...cleanRecords.keys()].sort());
+      for (const [id, r] of records) assert.deepEqual(comparable(r), comparable(cleanRecords.get(id)!));
+
+      // A third run skips everything.
+      const third = await runSweepProcess([preset, out]);
+      assert.equal(third.code, 0);
+      assert.match(third.stdout, /0 cells to run \(4 already done\)/);
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
