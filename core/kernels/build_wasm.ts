@@ -9,7 +9,6 @@
  * @module
  */
 import wabtInit from "wabt";
-import { encodeBase64 } from "./base64.ts";
 
 const KERNELS = [
   { wat: "conv_filter_grad.wat", ts: "conv_filter_grad_wasm.ts", name: "CONV_FILTER_GRAD_WASM" },
@@ -26,7 +25,7 @@ for (const k of KERNELS) {
   mod.validate();
   const { buffer } = mod.toBinary({});
   mod.destroy();
-  const b64 = encodeBase64(buffer);
+  const b64 = buffer.toBase64();
   const lines = b64.match(/.{1,100}/g) ?? [];
   const body = [
     `/**`,

@@ -7,7 +7,6 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs-core";
-import { decodeBase64 } from "./base64.ts";
 
 /** The parts of tfjs-backend-wasm's backend used here. */
 export interface WasmHeapBackend {
@@ -26,7 +25,7 @@ export function onHeap(key: string, bytes: string, backend: unknown): WebAssembl
   if (hit === null) return null;
   if (hit && hit.memory === memory) return hit.exports;
   try {
-    const mod = new WebAssembly.Module(decodeBase64(bytes) as BufferSource);
+    const mod = new WebAssembly.Module(Uint8Array.fromBase64(bytes));
     const inst = new WebAssembly.Instance(mod, { env: { memory } });
     instances.set(key, { memory, exports: inst.exports });
     return inst.exports;
