@@ -1,11 +1,14 @@
 /**
- * Backend choice and start-up: `--backend auto|tensorflow|webgpu|wasm|cpu`.
+ * Backend choice and start-up: `--backend auto|tensorflow|webgpu|native|wasm|cpu`.
  *
  * - `tensorflow`: `@tensorflow/tfjs-node-gpu`, else `@tensorflow/tfjs-node`, when installed
  *   (never a dependency of the suite: their install script downloads libtensorflow).
  * - `webgpu`: Deno's `navigator.gpu` with `@tensorflow/tfjs-backend-webgpu`.
+ * - `native`: the wasm backend with its convolutions and matrix products run by oneDNN 2.x
+ *   (Debian `libdnnl2`) through FFI, in place on the wasm heap, on `--threads` threads
+ *   (`native/`). Needs `--allow-ffi`.
  * - `wasm`: `@tensorflow/tfjs-backend-wasm` with SIMD (XNNPACK), plus the gradient kernels of
- *   `wasm_grads.ts`. The default on CPU machines.
+ *   `wasm_grads.ts`. The default on CPU machines without oneDNN.
  * - `cpu`: `@tensorflow/tfjs-backend-cpu`, the fallback.
  * - `auto`: times a small conv forward+backward on every available backend (once per
  *   process) and takes the fastest; a software GPU adapter is only chosen if it wins.
@@ -21,6 +24,8 @@ import "@tensorflow/tfjs-backend-cpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import "./gradients.ts";
 import { UserError } from "./errors.ts";
+import { loadDnnl } from "./native/dnnl.ts";
+import { NATIVE_BACKEND, registerNativeBackend } from "./native/backend.ts";
 import {
   describeWebgpu,
   installWebgpuBackend,
@@ -32,7 +37,7 @@ import {
 } from "./webgpu_start.ts";
 
 /** Backend names accepted by `--backend`. */
-export const BACKENDS = ["auto", "tensorflow", "webgpu", "wasm", "cpu"] as const;
+export const BACKENDS = ["auto", "tensorflow", "webgpu", "native", "wasm", "cpu"] as const;
 /** A backend name. */
 export type BackendName = typeof BACKENDS[number];
 /** A backend that can actually run (everything but `auto`). */
@@ -46,6 +51,14 @@ export interface BackendInfo {
   device: string;
   /** For `auto`: the measured micro-benchmark times (ms) of the backends it tried. */
   measured?: Partial<Record<ConcreteBackend, number>>;
+  /** Threads the backend computes on (native: the library's threads; wasm and cpu: 1). */
+  threads?: number;
+}
+
+/** Options of {@link initBackend}. */
+export interface BackendOptions {
+  /** Threads for the native backend (default: its library's default, every core). Other backends run on 1. */
+  threads?: number;
 }
 
 /** Whether a backend can start here, and why not. */
@@ -64,6 +77,7 @@ export interface BackendProbe {
 const TFJS_NAME: Record<ConcreteBackend, string> = {
   tensorflow: "tensorflow",
   webgpu: "webgpu",
+  native: NATIVE_BACKEND,
   wasm: "wasm",
   cpu: "cpu",
 };
@@ -253,6 +267,40 @@ async function startWasm(): Promise<BackendProbe> {
   };
 }
 
+/** Threads for the native backend's library (`--threads`), set by initBackend; null = the library's default. */
+let nativeThreads: number | null = null;
+
+/** The threads the native library runs on now, or null when it is not loaded. */
+function nativeThreadCount(): number | null {
+  const dnnl = loadDnnl();
+  return dnnl.available ? dnnl.threads() : null;
+}
+
+async function startNative(): Promise<BackendProbe> {
+  const dnnl = loadDnnl();
+  if (!dnnl.available) return { name: "native", available: false, reason: dnnl.reason };
+  if (nativeThreads !== null) dnnl.setThreads(nativeThreads);
+  setWasmPaths(wasmDir());
+  registerNativeBackend(dnnl);
+  if (!(await switchTo(NATIVE_BACKEND))) {
+    return {
+      name: "native",
+      available: false,
+      reason: "the native backend did not start: the wasm files it runs on are not readable; run " +
+        "`deno install` and allow reading node_modules (--allow-read)",
+    };
+  }
+  const v = dnnl.version;
+  const threads = dnnl.threads();
+  return {
+    name: "native",
+    available: true,
+    device: `${cpuModel()} (oneDNN ${v.major}.${v.minor}.${v.patch} ${dnnl.isa()}, ${threads} thread${
+      threads === 1 ? "" : "s"
+    }; wasm heap)`,
+  };
+}
+
 async function startCpu(): Promise<BackendProbe> {
   if (!(await switchTo("cpu"))) {
     return {
@@ -268,6 +316,7 @@ async function startCpu(): Promise<BackendProbe> {
 const STARTERS: Record<ConcreteBackend, () => Promise<BackendProbe>> = {
   tensorflow: startTensorflow,
   webgpu: startWebgpu,
+  native: startNative,
   wasm: startWasm,
   cpu: startCpu,
 };
@@ -314,7 +363,7 @@ async function chooseAuto(): Promise<BackendInfo> {
   if (autoChoice) return autoChoice;
   const measured: Partial<Record<ConcreteBackend, number>> = {};
   let best: { probe: BackendProbe; ms: number } | null = null;
-  for (const name of ["tensorflow", "webgpu", "wasm"] as const) {
+  for (const name of ["tensorflow", "webgpu", "native", "wasm"] as const) {
     const probe = await probeBackend(name);
     if (!probe.available) continue;
     const ms = await microBenchmark();
@@ -332,8 +381,17 @@ async function chooseAuto(): Promise<BackendInfo> {
  * and returns what was started. Throws a one-line `UserError` for an unknown name or a
  * backend that cannot start.
  */
-export async function initBackend(name: BackendName | string = "cpu"): Promise<BackendInfo> {
+export async function initBackend(
+  name: BackendName | string = "cpu",
+  options: BackendOptions = {},
+): Promise<BackendInfo> {
   const want = parseBackendName(name);
+  if (options.threads !== undefined) {
+    if (!Number.isSafeInteger(options.threads) || options.threads < 1) {
+      throw new UserError(`--threads ${options.threads}: use an integer ≥ 1`);
+    }
+    nativeThreads = options.threads;
+  }
   let info: BackendInfo;
   if (want === "auto") {
     info = await chooseAuto();
@@ -354,6 +412,13 @@ export async function initBackend(name: BackendName | string = "cpu"): Promise<B
     throw new UserError(
       `asked for backend ${info.name} but tfjs is using ${active}; run \`deno task doctor\``,
     );
+  }
+  if (info.name === "native") {
+    const dnnl = loadDnnl();
+    if (dnnl.available && nativeThreads !== null) dnnl.setThreads(nativeThreads);
+    info = { ...info, threads: nativeThreadCount() ?? 1 };
+  } else if (info.name === "wasm" || info.name === "cpu") {
+    info = { ...info, threads: 1 };
   }
   return info;
 }

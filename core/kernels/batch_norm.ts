@@ -150,7 +150,7 @@ function statsKernel(name: HostBackend) {
     const C = x.shape[x.shape.length - 1];
     const h = new Host(name, args.backend);
     const mean = h.alloc([C]), variance = h.alloc([C]);
-    const simd = name === "wasm" ? simdChannels(args.backend, C) : null;
+    const simd = name !== "cpu" ? simdChannels(args.backend, C) : null;
     if (simd) {
       const M = sizeOfShape(x.shape) / C;
       simd.f64().fill(0);
@@ -180,7 +180,7 @@ function gradKernel(name: HostBackend) {
     const C = x.shape[x.shape.length - 1];
     const h = new Host(name, args.backend);
     const dx = h.alloc([...x.shape]), dgamma = h.alloc([C]), dbeta = h.alloc([C]);
-    const simd = name === "wasm" ? simdChannels(args.backend, C) : null;
+    const simd = name !== "cpu" ? simdChannels(args.backend, C) : null;
     if (simd) {
       const M = sizeOfShape(x.shape) / C;
       const be = args.backend;
@@ -224,7 +224,7 @@ function applyKernel(name: HostBackend) {
     const M = sizeOfShape(xi.shape) / C;
     const h = new Host(name, args.backend);
     const y = h.alloc([...xi.shape]);
-    const simd = name === "wasm" ? simdChannels(args.backend, C) : null;
+    const simd = name !== "cpu" ? simdChannels(args.backend, C) : null;
     const [mv, vv] = h.views(mean!, variance!);
     const gv = gamma ? h.view(gamma) as Float32Array : null, bv = beta ? h.view(beta) as Float32Array : null;
     const scale = new Float32Array(C), shift = new Float32Array(C);

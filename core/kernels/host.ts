@@ -1,6 +1,6 @@
 /**
- * Plain-array access to tensors inside a kernel, for the two backends whose memory JS can
- * read directly: `wasm` (tensors live in the wasm heap) and `cpu` (tensors are typed arrays).
+ * Plain-array access to tensors inside a kernel, for the backends whose memory JS can read
+ * directly: `wasm` and `native` (tensors live in a wasm heap) and `cpu` (typed arrays).
  * A kernel of `core/kernels/` reads its inputs with {@link Host.read}, allocates its outputs
  * with {@link Host.alloc}, then takes views with {@link Host.views} — in that order, since
  * a wasm heap allocation can move the heap and detach earlier views.
@@ -26,8 +26,11 @@ interface CpuBackendLike {
   readSync(dataId: object): tf.TypedArray;
 }
 
-/** Backends whose tensors the kernels of this folder read and write directly. */
-export const HOST_BACKENDS = ["wasm", "cpu"] as const;
+/**
+ * Backends whose tensors the kernels of this folder read and write directly. `native` is a
+ * second tfjs-wasm instance (its tensors live in its own wasm heap), so it is read like wasm.
+ */
+export const HOST_BACKENDS = ["wasm", "native", "cpu"] as const;
 /** One of {@link HOST_BACKENDS}. */
 export type HostBackend = typeof HOST_BACKENDS[number];
 
@@ -39,7 +42,7 @@ export class Host {
   readonly #pending = new Map<tf.TensorInfo, tf.TypedArray>();
 
   constructor(readonly backendName: HostBackend, backend: unknown) {
-    this.#wasm = backendName === "wasm" ? backend as WasmBackendLike : null;
+    this.#wasm = backendName !== "cpu" ? backend as WasmBackendLike : null;
     this.#cpu = backendName === "cpu" ? backend as CpuBackendLike : null;
   }
 

@@ -1,0 +1,711 @@
+/**
+ * The one narrow module through which the suite calls oneDNN (Debian `libdnnl2`, the library
+ * behind PyTorch's CPU convolutions) via Deno FFI. Every argument is checked here before the
+ * call: a shape that does not match its arrays is a JavaScript error, never a read or write
+ * past an array inside C. A shape the library refuses (no implementation) is reported as
+ * `false` so the caller can fall back.
+ *
+ * Supported: oneDNN 2.x only (the 2.x C API builds operation descriptors with `*_desc_init`
+ * and `dnnl_primitive_desc_create`; 3.x replaced both, so a 3.x library is refused with one
+ * line). Threads: the library's OpenMP runtime (`omp_set_num_threads` from libgomp).
+ *
+ * Arrays are passed to C without copies (FFI `buffer` arguments): the native backend hands
+ * views of the tfjs-wasm heap, so oneDNN reads and writes the tensors in place.
+ *
+ * @module
+ */
+import { DNNL_ABI as A, DNNL_ISA_NAMES } from "./dnnl_abi.ts";
+
+/** The C functions used, with their FFI signatures (oneDNN 2.x `dnnl.h`). */
+const SYMBOLS = {
+  dnnl_version: { parameters: [], result: "pointer" },
+  dnnl_get_effective_cpu_isa: { parameters: [], result: "i32", optional: true },
+  dnnl_engine_create: { parameters: ["buffer", "i32", "usize"], result: "i32" },
+  dnnl_stream_create: { parameters: ["buffer", "pointer", "u32"], result: "i32" },
+  dnnl_stream_wait: { parameters: ["pointer"], result: "i32" },
+  dnnl_memory_desc_init_by_tag: { parameters: ["buffer", "i32", "buffer", "i32", "i32"], result: "i32" },
+  dnnl_dilated_convolution_forward_desc_init: {
+    parameters: [
+      "buffer",
+      "i32",
+      "i32",
+      "buffer",
+      "buffer",
+      "pointer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+    ],
+    result: "i32",
+  },
+  dnnl_dilated_convolution_backward_data_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
+  dnnl_dilated_convolution_backward_weights_desc_init: {
+    parameters: [
+      "buffer",
+      "i32",
+      "buffer",
+      "buffer",
+      "pointer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+    ],
+    result: "i32",
+  },
+  dnnl_primitive_desc_create: {
+    parameters: ["buffer", "buffer", "pointer", "pointer", "pointer"],
+    result: "i32",
+  },
+  dnnl_primitive_desc_query: { parameters: ["pointer", "i32", "i32", "buffer"], result: "i32" },
+  dnnl_primitive_desc_query_md: { parameters: ["pointer", "i32", "i32"], result: "pointer" },
+  dnnl_memory_desc_equal: { parameters: ["buffer", "buffer"], result: "i32" },
+  dnnl_memory_desc_get_size: { parameters: ["buffer"], result: "usize" },
+  dnnl_reorder_primitive_desc_create: {
+    parameters: ["buffer", "buffer", "pointer", "buffer", "pointer", "pointer"],
+    result: "i32",
+  },
+  dnnl_primitive_desc_destroy: { parameters: ["pointer"], result: "i32" },
+  dnnl_primitive_create: { parameters: ["buffer", "pointer"], result: "i32" },
+  dnnl_primitive_execute: { parameters: ["pointer", "pointer", "i32", "buffer"], result: "i32" },
+  dnnl_memory_create: { parameters: ["buffer", "buffer", "pointer", "pointer"], result: "i32" },
+  dnnl_memory_set_data_handle: { parameters: ["pointer", "buffer"], result: "i32" },
+  dnnl_sgemm: {
+    parameters: [
+      "u8",
+      "u8",
+      "i64",
+      "i64",
+      "i64",
+      "f32",
+      "buffer",
+      "i64",
+      "buffer",
+      "i64",
+      "f32",
+      "buffer",
+      "i64",
+    ],
+    result: "i32",
+  },
+} as const;
+
+const OMP_SYMBOLS = {
+  omp_set_num_threads: { parameters: ["i32"], result: "void" },
+  omp_get_max_threads: { parameters: [], result: "i32" },
+} as const;
+
+type DnnlLib = Deno.DynamicLibrary<typeof SYMBOLS>;
+type OmpLib = Deno.DynamicLibrary<typeof OMP_SYMBOLS>;
+
+/** File names tried for oneDNN 2.x, by OS (`AMCL_DNNL_LIB` overrides). */
+const LIB_NAMES: Record<string, string[]> = {
+  linux: ["libdnnl.so.2"],
+  darwin: ["libdnnl.2.dylib"],
+  windows: ["dnnl.dll"],
+};
+/** oneDNN 3.x file names: found means "installed, but an unsupported version". */
+const LIB3_NAMES: Record<string, string[]> = {
+  linux: ["libdnnl.so.3"],
+  darwin: ["libdnnl.3.dylib"],
+  windows: [],
+};
+const OMP_NAMES = ["libgomp.so.1", "libomp.so", "libomp.dylib", "libiomp5.so"];
+
+/** What to install, per platform: one line for "asked for and absent". */
+export const DNNL_INSTALL_HINT = "install oneDNN 2.x: Debian/Ubuntu `apt install libdnnl2`, Fedora " +
+  "`dnf install onednn` (a 2.x release); macOS Homebrew's `onednn` is 3.x, which is not supported";
+
+/** The library's version and build facts. */
+export interface DnnlVersion {
+  major: number;
+  minor: number;
+  patch: number;
+  hash: string;
+  /** CPU threading runtime: omp, tbb, seq, threadpool. */
+  runtime: string;
+}
+
+/** Why the library is not usable here (with the fix). */
+export interface DnnlAbsent {
+  available: false;
+  reason: string;
+}
+
+/** The geometry of one NHWC convolution with an HWIO filter (tfjs's layouts). */
+export interface ConvGeometry {
+  n: number;
+  h: number;
+  w: number;
+  cin: number;
+  ho: number;
+  wo: number;
+  cout: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  dh: number;
+  dw: number;
+  /** Padding before (top, left); the padding after follows from the sizes. */
+  pt: number;
+  pl: number;
+}
+
+/**
+ * Which pass: `forward` (a = x, b = filter, out = y), `backward_data` (a = dy, b = filter,
+ * out = dx), `backward_weights` (a = x, b = dy, out = dw).
+ */
+export type ConvPass = "forward" | "backward_data" | "backward_weights";
+
+/** One primitive to execute, with its argument list (memory objects fixed at creation). */
+interface Step {
+  prim: Deno.PointerValue;
+  args: Uint8Array<ArrayBuffer>;
+  nargs: number;
+}
+
+/**
+ * A cached convolution: memory objects for the three tensors in tfjs's plain layouts (their
+ * data handles are set per call), and where oneDNN's chosen layout differs, a second memory
+ * object in that layout (on a shared scratch buffer) with the reorders into and out of it.
+ */
+interface ConvPrimitive {
+  plain: Deno.PointerValue[];
+  blocked: (Deno.PointerValue | null)[];
+  bytes: number[];
+  steps: Step[];
+  impl: string;
+}
+
+const STATUS_NAMES = [
+  "success",
+  "out_of_memory",
+  "invalid_arguments",
+  "unimplemented",
+  "iterator_ends",
+  "runtime_error",
+  "not_required",
+];
+
+function statusName(s: number): string {
+  return STATUS_NAMES[s] ?? `status ${s}`;
+}
+
+function errText(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split("\n")[0].slice(0, 200);
+}
+
+function isPositiveInt(v: number): boolean {
+  return Number.isSafeInteger(v) && v >= 1;
+}
+
+function outPointer(): BigUint64Array<ArrayBuffer> {
+  return new BigUint64Array(1);
+}
+
+function pointerAt(out: BigUint64Array): Deno.PointerValue {
+  return Deno.UnsafePointer.create(out[0]);
+}
+
+function dims(...values: number[]): BigInt64Array<ArrayBuffer> {
+  const d = new BigInt64Array(A.max_ndims);
+  values.forEach((v, i) => d[i] = BigInt(v));
+  return d;
+}
+
+/** Tries each file name; returns the opened library and its name, or the last error. */
+function openFirst<S extends Deno.ForeignLibraryInterface>(
+  names: string[],
+  symbols: S,
+): { lib: Deno.DynamicLibrary<S>; path: string } | { error: string } {
+  let error = "no candidate file name for this OS";
+  for (const path of names) {
+    try {
+      return { lib: Deno.dlopen(path, symbols), path };
+    } catch (e) {
+      const err = e as { name?: string };
+      if (err?.name === "NotCapable" || err?.name === "PermissionDenied") {
+        return { error: "FFI is not allowed; run deno with --allow-ffi" };
+      }
+      error = errText(e);
+    }
+  }
+  return { error };
+}
+
+/** An opened oneDNN 2.x with one CPU engine and stream. Create it with {@link loadDnnl}. */
+export class Dnnl {
+  readonly available = true;
+  readonly #lib: DnnlLib;
+  readonly #omp: OmpLib | null;
+  readonly #engine: Deno.PointerValue;
+  readonly #stream: Deno.PointerValue;
+  readonly #convs = new Map<string, ConvPrimitive | null>();
+  /** Buffers for tensors in oneDNN's blocked layouts, shared by every convolution (outside the wasm heap). */
+  readonly #scratchViews: (Uint8Array<ArrayBuffer> | null)[] = [null, null, null];
+  #threads: number;
+
+  /** @internal Use {@link loadDnnl}. */
+  constructor(
+    lib: DnnlLib,
+    readonly path: string,
+    readonly version: DnnlVersion,
+    omp: OmpLib | null,
+  ) {
+    this.#lib = lib;
+    this.#omp = omp;
+    const e = outPointer();
+    this.#check(lib.symbols.dnnl_engine_create(e, A.engine_cpu, 0n), "engine_create");
+    this.#engine = pointerAt(e);
+    const s = outPointer();
+    this.#check(lib.symbols.dnnl_stream_create(s, this.#engine, A.stream_default_flags), "stream_create");
+    this.#stream = pointerAt(s);
+    this.#threads = omp ? omp.symbols.omp_get_max_threads() : 1;
+  }
+
+  #check(status: number, what: string): void {
+    if (status !== A.status_success) throw new Error(`oneDNN ${what} failed: ${statusName(status)}`);
+  }
+
+  /** The instruction set oneDNN's kernels use here (e.g. `avx512_core`), or "unknown". */
+  isa(): string {
+    const f = this.#lib.symbols.dnnl_get_effective_cpu_isa;
+    if (!f) return "unknown";
+    const v = f();
+    return DNNL_ISA_NAMES[v] ?? `isa 0x${v.toString(16)}`;
+  }
+
+  /** Threads oneDNN runs on (the OpenMP team size of this thread). */
+  threads(): number {
+    return this.#threads;
+  }
+
+  /**
+   * Sets the threads oneDNN uses from this thread on (OpenMP). Throws for a value that is not
+   * an integer ≥ 1, or for a runtime other than OpenMP when n ≠ the current count.
+   */
+  setThreads(n: number): void {
+    if (!isPositiveInt(n)) throw new Error(`threads must be an integer ≥ 1, got ${n}`);
+    if (n === this.#threads) return;
+    if (!this.#omp) {
+      throw new Error(`oneDNN's ${this.version.runtime} runtime: the thread count cannot be set here`);
+    }
+    this.#omp.symbols.omp_set_num_threads(n);
+    this.#threads = this.#omp.symbols.omp_get_max_threads();
+  }
+
+  /**
+   * Row-major C = alpha·op(A)·op(B) + beta·C, op = transpose when `transA`/`transB`; A is
+   * M×K (K×M transposed) with row stride lda, B is K×N (N×K) with ldb, C is M×N with ldc.
+   * Throws when a stride or an array is too small for the sizes.
+   */
+  sgemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: Float32Array,
+    lda: number,
+    b: Float32Array,
+    ldb: number,
+    beta: number,
+    c: Float32Array,
+    ldc: number,
+  ): void {
+    for (const [name, v] of [["M", m], ["N", n], ["K", k]] as const) {
+      if (!isPositiveInt(v)) throw new Error(`sgemm: ${name} must be an integer ≥ 1, got ${v}`);
+    }
+    const [ar, ac] = transA ? [k, m] : [m, k];
+    const [br, bc] = transB ? [n, k] : [k, n];
+    const need = (what: string, arr: Float32Array, rows: number, cols: number, ld: number) => {
+      if (!Number.isSafeInteger(ld) || ld < cols) {
+        throw new Error(`sgemm: ld${what} ${ld} < ${cols} columns`);
+      }
+      const extent = (rows - 1) * ld + cols;
+      if (arr.length < extent) throw new Error(`sgemm: ${what} has ${arr.length} floats, needs ${extent}`);
+    };
+    need("a", a, ar, ac, lda);
+    need("b", b, br, bc, ldb);
+    need("c", c, m, n, ldc);
+    const T = 84, N = 78; // 'T', 'N'
+    const s = this.#lib.symbols.dnnl_sgemm(
+      transA ? T : N,
+      transB ? T : N,
+      BigInt(m),
+      BigInt(n),
+      BigInt(k),
+      alpha,
+      a,
+      BigInt(lda),
+      b,
+      BigInt(ldb),
+      beta,
+      c,
+      BigInt(ldc),
+    );
+    this.#check(s, "sgemm");
+  }
+
+  /**
+   * Runs one convolution pass on NHWC activations and HWIO filters in place (see
+   * {@link ConvPass} for what a, b and out are). Returns false when oneDNN has no
+   * implementation for the shape (the caller falls back); throws when the geometry or an
+   * array size is wrong.
+   */
+  conv(pass: ConvPass, g: ConvGeometry, a: Float32Array, b: Float32Array, out: Float32Array): boolean {
+    const fields = ["n", "h", "w", "cin", "ho", "wo", "cout", "kh", "kw", "sh", "sw", "dh", "dw"] as const;
+    for (const f of fields) {
+      if (!isPositiveInt(g[f])) throw new Error(`conv: ${f} must be an integer ≥ 1, got ${g[f]}`);
+    }
+    if (!Number.isSafeInteger(g.pt) || !Number.isSafeInteger(g.pl) || g.pt < 0 || g.pl < 0) {
+      throw new Error(`conv: padding before must be integers ≥ 0, got ${g.pt}, ${g.pl}`);
+    }
+    const pb = (g.ho - 1) * g.sh + (g.kh - 1) * g.dh + 1 - g.h - g.pt;
+    const pr = (g.wo - 1) * g.sw + (g.kw - 1) * g.dw + 1 - g.w - g.pl;
+    if (pb <= -g.sh || pr <= -g.sw) {
+      throw new Error(`conv: output ${g.ho}×${g.wo} is inconsistent with input ${g.h}×${g.w} and the filter`);
+    }
+    const x = g.n * g.h * g.w * g.cin, y = g.n * g.ho * g.wo * g.cout, f = g.kh * g.kw * g.cin * g.cout;
+    const [na, nb, no] = pass === "forward" ? [x, f, y] : pass === "backward_data" ? [y, f, x] : [x, y, f];
+    const names = pass === "forward"
+      ? ["x", "filter", "y"]
+      : pass === "backward_data"
+      ? ["dy", "filter", "dx"]
+      : ["x", "dy", "dw"];
+    for (const [arr, len, name] of [[a, na, names[0]], [b, nb, names[1]], [out, no, names[2]]] as const) {
+      if (!(arr instanceof Float32Array)) throw new Error(`conv: ${name} must be a Float32Array`);
+      if (arr.length !== len) {
+        throw new Error(`conv: ${name} has ${arr.length} floats, the shape needs ${len}`);
+      }
+    }
+    const key = `${pass}|${fields.map((k) => g[k]).join(",")}|${g.pt},${g.pl}|${this.#threads}`;
+    let p = this.#convs.get(key);
+    if (p === undefined) {
+      p = this.#createConv(pass, g, pb, pr);
+      this.#convs.set(key, p);
+    }
+    if (!p) return false;
+    const sym = this.#lib.symbols;
+    const arrays = [a, b, out];
+    for (let i = 0; i < 3; i++) {
+      this.#check(sym.dnnl_memory_set_data_handle(p.plain[i], arrays[i]), "memory_set_data_handle");
+      const blocked = p.blocked[i];
+      if (blocked) {
+        this.#check(
+          sym.dnnl_memory_set_data_handle(blocked, this.#scratch(i, p.bytes[i])),
+          "memory_set_data_handle",
+        );
+      }
+    }
+    for (const step of p.steps) {
+      this.#check(
+        sym.dnnl_primitive_execute(step.prim, this.#stream, step.nargs, step.args),
+        "primitive_execute",
+      );
+    }
+    this.#check(sym.dnnl_stream_wait(this.#stream), "stream_wait");
+    return true;
+  }
+
+  /** Scratch slot `i` (one per convolution argument) of at least `bytes`, 64-byte aligned. */
+  #scratch(i: number, bytes: number): Uint8Array<ArrayBuffer> {
+    const have = this.#scratchViews[i];
+    if (have && have.length >= bytes) return have;
+    const raw = new Uint8Array(bytes + 64);
+    const addr = BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(raw)));
+    const skip = Number((64n - (addr % 64n)) % 64n);
+    const view = raw.subarray(skip, skip + bytes);
+    this.#scratchViews[i] = view;
+    return view;
+  }
+
+  /** The implementation oneDNN chose for each convolution primitive made so far (e.g. "jit:avx512_common"). */
+  convImplementations(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, p] of this.#convs) out[k] = p ? p.impl : "(refused)";
+    return out;
+  }
+
+  #md(dimsList: number[], tag: number): Uint8Array<ArrayBuffer> {
+    const md = new Uint8Array(A.sizeof_memory_desc);
+    this.#check(
+      this.#lib.symbols.dnnl_memory_desc_init_by_tag(md, dimsList.length, dims(...dimsList), A.f32, tag),
+      "memory_desc_init_by_tag",
+    );
+    return md;
+  }
+
+  #pd(opDesc: Uint8Array<ArrayBuffer>, hint: Deno.PointerValue): Deno.PointerValue | null {
+    const out = outPointer();
+    const s = this.#lib.symbols.dnnl_primitive_desc_create(out, opDesc, null, this.#engine, hint);
+    if (s === A.status_unimplemented) return null;
+    this.#check(s, "primitive_desc_create");
+    return pointerAt(out);
+  }
+
+  #memory(md: Uint8Array<ArrayBuffer>): Deno.PointerValue {
+    const m = outPointer();
+    this.#check(this.#lib.symbols.dnnl_memory_create(m, md, this.#engine, null), "memory_create");
+    return pointerAt(m);
+  }
+
+  #step(prim: Deno.PointerValue, args: Array<[number, Deno.PointerValue]>): Step {
+    const buf = new Uint8Array(A.sizeof_exec_arg * args.length);
+    const view = new DataView(buf.buffer);
+    args.forEach(([id, mem], i) => {
+      view.setInt32(i * A.sizeof_exec_arg, id, true);
+      view.setBigUint64(
+        i * A.sizeof_exec_arg + A.offsetof_exec_arg_memory,
+        BigInt(Deno.UnsafePointer.value(mem)),
+        true,
+      );
+    });
+    return { prim, args: buf, nargs: args.length };
+  }
+
+  /** A reorder primitive from layout `from` to `to`. */
+  #reorder(from: Uint8Array<ArrayBuffer>, to: Uint8Array<ArrayBuffer>): Deno.PointerValue {
+    const sym = this.#lib.symbols;
+    const pdOut = outPointer();
+    this.#check(
+      sym.dnnl_reorder_primitive_desc_create(pdOut, from, this.#engine, to, this.#engine, null),
+      "reorder_primitive_desc_create",
+    );
+    const pd = pointerAt(pdOut);
+    try {
+      const primOut = outPointer();
+      this.#check(sym.dnnl_primitive_create(primOut, pd), "primitive_create");
+      return pointerAt(primOut);
+    } finally {
+      sym.dnnl_primitive_desc_destroy(pd);
+    }
+  }
+
+  /** A copy of the memory descriptor `pd` chose for `what` (the pointer dies with pd). */
+  #queryMd(pd: Deno.PointerValue, what: number): Uint8Array<ArrayBuffer> {
+    const ptr = this.#lib.symbols.dnnl_primitive_desc_query_md(pd, what, 0);
+    if (!ptr) throw new Error(`oneDNN primitive_desc_query_md(${what}) returned NULL`);
+    const md = new Uint8Array(A.sizeof_memory_desc);
+    new Deno.UnsafePointerView(ptr).copyInto(md);
+    return md;
+  }
+
+  #createConv(pass: ConvPass, g: ConvGeometry, pb: number, pr: number): ConvPrimitive | null {
+    const sym = this.#lib.symbols;
+    // oneDNN's logical dims are N, C, H, W (activations) and O, I, H, W (weights). The tensors
+    // are in tfjs's layouts (nhwc, hwio); the primitive picks its own ("any": blocked layouts,
+    // 2–5× faster here than its gemm path on nhwc) and reorders are added where they differ.
+    const xDims = [g.n, g.cin, g.h, g.w],
+      wDims = [g.cout, g.cin, g.kh, g.kw],
+      yDims = [g.n, g.cout, g.ho, g.wo];
+    const plainX = this.#md(xDims, A.tag_nhwc), plainW = this.#md(wDims, A.tag_hwio);
+    const plainY = this.#md(yDims, A.tag_nhwc);
+    const anyX = this.#md(xDims, A.tag_any),
+      anyW = this.#md(wDims, A.tag_any),
+      anyY = this.#md(yDims, A.tag_any);
+    const strides = dims(g.sh, g.sw), dil = dims(g.dh - 1, g.dw - 1);
+    const padL = dims(g.pt, g.pl), padR = dims(pb, pr);
+    const alg = A.convolution_direct;
+    const fwd = new Uint8Array(A.sizeof_convolution_desc);
+    const fs = sym.dnnl_dilated_convolution_forward_desc_init(
+      fwd,
+      A.forward_training,
+      alg,
+      anyX,
+      anyW,
+      null,
+      anyY,
+      strides,
+      dil,
+      padL,
+      padR,
+    );
+    if (fs !== A.status_success) return null;
+    const fwdPd = this.#pd(fwd, null);
+    if (!fwdPd) return null;
+    let pd: Deno.PointerValue | null = fwdPd;
+    // Per argument slot (a, b, out): its exec-arg id, plain layout and the query for the chosen one.
+    let slots: Array<[number, Uint8Array<ArrayBuffer>, number]>;
+    try {
+      if (pass === "forward") {
+        slots = [
+          [A.arg_src, plainX, A.query_src_md],
+          [A.arg_weights, plainW, A.query_weights_md],
+          [A.arg_dst, plainY, A.query_dst_md],
+        ];
+      } else if (pass === "backward_data") {
+        const bd = new Uint8Array(A.sizeof_convolution_desc);
+        const s = sym.dnnl_dilated_convolution_backward_data_desc_init(
+          bd,
+          alg,
+          anyX,
+          anyW,
+          anyY,
+          strides,
+          dil,
+          padL,
+          padR,
+        );
+        if (s !== A.status_success) return null;
+        pd = this.#pd(bd, fwdPd);
+        slots = [
+          [A.arg_diff_dst, plainY, A.query_diff_dst_md],
+          [A.arg_weights, plainW, A.query_weights_md],
+          [A.arg_diff_src, plainX, A.query_diff_src_md],
+        ];
+      } else {
+        const bw = new Uint8Array(A.sizeof_convolution_desc);
+        const s = sym.dnnl_dilated_convolution_backward_weights_desc_init(
+          bw,
+          alg,
+          anyX,
+          anyW,
+          null,
+          anyY,
+          strides,
+          dil,
+          padL,
+          padR,
+        );
+        if (s !== A.status_success) return null;
+        pd = this.#pd(bw, fwdPd);
+        slots = [
+          [A.arg_src, plainX, A.query_src_md],
+          [A.arg_diff_dst, plainY, A.query_diff_dst_md],
+          [A.arg_diff_weights, plainW, A.query_diff_weights_md],
+        ];
+      }
+      if (!pd) return null;
+      const implOut = outPointer();
+      let impl = "?";
+      if (sym.dnnl_primitive_desc_query(pd, A.query_impl_info_str, 0, implOut) === A.status_success) {
+        const ptr = pointerAt(implOut);
+        if (ptr) impl = Deno.UnsafePointerView.getCString(ptr);
+      }
+      const chosen = slots.map(([, , q]) => this.#queryMd(pd!, q));
+      const primOut = outPointer();
+      this.#check(sym.dnnl_primitive_create(primOut, pd), "primitive_create");
+      const plain = slots.map(([, md]) => this.#memory(md));
+      const blocked = slots.map(([, md], i) =>
+        sym.dnnl_memory_desc_equal(md, chosen[i]) ? null : this.#memory(chosen[i])
+      );
+      const bytes = chosen.map((md) => Number(sym.dnnl_memory_desc_get_size(md)));
+      const steps: Step[] = [];
+      for (let i = 0; i < 2; i++) {
+        const b = blocked[i];
+        if (b) {
+          steps.push(
+            this.#step(this.#reorder(slots[i][1], chosen[i]), [[A.arg_src, plain[i]], [A.arg_dst, b]]),
+          );
+        }
+      }
+      steps.push(this.#step(pointerAt(primOut), slots.map(([id], i) => [id, blocked[i] ?? plain[i]])));
+      if (blocked[2]) {
+        steps.push(
+          this.#step(this.#reorder(chosen[2], slots[2][1]), [[A.arg_src, blocked[2]], [A.arg_dst, plain[2]]]),
+        );
+      }
+      const reorders = blocked.filter((b) => b).length;
+      return { plain, blocked, bytes, steps, impl: reorders ? `${impl} (+${reorders} reorders)` : impl };
+    } finally {
+      if (pd && pd !== fwdPd) sym.dnnl_primitive_desc_destroy(pd);
+      sym.dnnl_primitive_desc_destroy(fwdPd);
+    }
+  }
+}
+
+let loaded: Dnnl | DnnlAbsent | null = null;
+
+/**
+ * Opens oneDNN 2.x once per thread (`AMCL_DNNL_LIB` = a file path overrides the search),
+ * checks its version, and creates a CPU engine. Returns why not, with the package to install,
+ * when it cannot.
+ */
+export function loadDnnl(): Dnnl | DnnlAbsent {
+  if (loaded) return loaded;
+  loaded = open();
+  return loaded;
+}
+
+function envPath(): string | undefined {
+  try {
+    return Deno.env.get("AMCL_DNNL_LIB") || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function open(): Dnnl | DnnlAbsent {
+  const os = Deno.build.os;
+  const custom = envPath();
+  const opened = openFirst(custom ? [custom] : LIB_NAMES[os] ?? LIB_NAMES.linux, SYMBOLS);
+  if ("error" in opened) {
+    if (opened.error.includes("--allow-ffi")) return { available: false, reason: opened.error };
+    for (const name of LIB3_NAMES[os] ?? []) {
+      try {
+        Deno.dlopen(name, { dnnl_version: SYMBOLS.dnnl_version }).close();
+        return {
+          available: false,
+          reason: `found ${name} (oneDNN 3.x), but only oneDNN 2.x is supported; ${DNNL_INSTALL_HINT}`,
+        };
+      } catch { /* not there either */ }
+    }
+    const what = custom
+      ? `AMCL_DNNL_LIB=${custom} did not load (${opened.error})`
+      : "oneDNN (libdnnl) not found";
+    return { available: false, reason: `${what}; ${DNNL_INSTALL_HINT}` };
+  }
+  const { lib, path } = opened;
+  try {
+    const vp = lib.symbols.dnnl_version();
+    if (!vp) throw new Error("dnnl_version returned NULL");
+    const v = new Deno.UnsafePointerView(vp);
+    const hashPtr = v.getPointer(A.offsetof_version_hash);
+    const rt = v.getUint32(A.offsetof_version_cpu_runtime);
+    const version: DnnlVersion = {
+      major: v.getInt32(0),
+      minor: v.getInt32(4),
+      patch: v.getInt32(8),
+      hash: hashPtr ? Deno.UnsafePointerView.getCString(hashPtr) : "",
+      runtime: rt === A.cpu_runtime_omp
+        ? "omp"
+        : rt === A.cpu_runtime_tbb
+        ? "tbb"
+        : rt === A.cpu_runtime_seq
+        ? "seq"
+        : rt === A.cpu_runtime_threadpool
+        ? "threadpool"
+        : `runtime ${rt}`,
+    };
+    if (version.major !== 2) {
+      lib.close();
+      return {
+        available: false,
+        reason:
+          `${path} is oneDNN ${version.major}.${version.minor}.${version.patch}; only 2.x is supported; ` +
+          DNNL_INSTALL_HINT,
+      };
+    }
+    let omp: OmpLib | null = null;
+    if (version.runtime === "omp") {
+      const o = openFirst(OMP_NAMES, OMP_SYMBOLS);
+      if ("lib" in o) omp = o.lib;
+    }
+    return new Dnnl(lib, path, version, omp);
+  } catch (e) {
+    lib.close();
+    return {
+      available: false,
+      reason: `${path} loaded but could not start (${errText(e)}); ${DNNL_INSTALL_HINT}`,
+    };
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * The kernels the `native` backend runs in oneDNN instead of wasm: `Conv2D`,
+ * `Conv2DBackpropInput`, `Conv2DBackpropFilter` (oneDNN convolutions on NHWC/HWIO, the
+ * layouts tfjs keeps, so no reorders) and `BatchMatMul` with any transpose (`dnnl_sgemm`).
+ * They read and write the tensors where they live, in the backend's wasm heap: a tensor is a
+ * `Float32Array` view of the heap at its offset, passed to C without a copy. Views are taken
+ * after the output is allocated (an allocation can grow the heap and detach older views).
+ *
+ * A case the kernel does not take (another data format or dtype, a shape oneDNN refuses, an
+ * empty tensor, a batch broadcast it does not do) runs the wasm kernel instead and is counted
+ * ({@link nativeKernelCounts}), so the perf report can show how much work left the native path.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import type { AnyKernelFunc, KernelArgs } from "../kernels/replace.ts";
+import { heapBuffer, heapOffset } from "../kernels/on_heap.ts";
+import type { ConvGeometry, ConvPass, Dnnl } from "./dnnl.ts";
+
+interface HeapBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  disposeData(dataId: object): boolean;
+}
+
+/** Calls per kernel: run natively, or handed to the wasm kernel. */
+export interface NativeKernelCount {
+  native: number;
+  fallback: number;
+}
+
+const counts = new Map<string, NativeKernelCount>();
+
+function count(name: string, native: boolean): void {
+  let c = counts.get(name);
+  if (!c) counts.set(name, c = { native: 0, fallback: 0 });
+  if (native) c.native++;
+  else c.fallback++;
+}
+
+/** Native and fallback calls per kernel since the process started (or the last reset). */
+export function nativeKernelCounts(): Record<string, NativeKernelCount> {
+  return Object.fromEntries([...counts].map(([k, v]) => [k, { ...v }]));
+}
+
+/** Clears {@link nativeKernelCounts}. */
+export function resetNativeKernelCounts(): void {
+  counts.clear();
+}
+
+function view(b: unknown, t: tf.TensorInfo): Float32Array {
+  return new Float32Array(heapBuffer(b), heapOffset(b, t), tf.util.sizeFromShape(t.shape));
+}
+
+function channelsLast(format: unknown): boolean {
+  return format === undefined || format === null || format === "NHWC" || format === "channelsLast";
+}
+
+function geometry(info: tf.backend_util.Conv2DInfo): ConvGeometry | null {
+  const g: ConvGeometry = {
+    n: info.batchSize,
+    h: info.inHeight,
+    w: info.inWidth,
+    cin: info.inChannels,
+    ho: info.outHeight,
+    wo: info.outWidth,
+    cout: info.outChannels,
+    kh: info.filterHeight,
+    kw: info.filterWidth,
+    sh: info.strideHeight,
+    sw: info.strideWidth,
+    dh: info.dilationHeight,
+    dw: info.dilationWidth,
+    pt: info.padInfo.top,
+    pl: info.padInfo.left,
+  };
+  const sizes = [g.n, g.h, g.w, g.cin, g.ho, g.wo, g.cout, g.kh, g.kw];
+  if (sizes.some((v) => v < 1) || g.pt < 0 || g.pl < 0) return null;
+  return g;
+}
+
+/** Runs `pass` into a new tensor of `outShape`, or null (nothing allocated) when oneDNN refuses. */
+function runConv(
+  dnnl: Dnnl,
+  backend: unknown,
+  pass: ConvPass,
+  g: ConvGeometry,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  outShape: number[],
+): tf.TensorInfo | null {
+  const be = backend as HeapBackend;
+  const out = be.makeOutput(outShape, "float32");
+  let ok = false;
+  try {
+    ok = dnnl.conv(pass, g, view(backend, a), view(backend, b), view(backend, out));
+  } finally {
+    if (!ok) be.disposeData(out.dataId);
+  }
+  return ok ? out : null;
+}
+
+function conv2d(dnnl: Dnnl, fallback: AnyKernelFunc): AnyKernelFunc {
+  return (args: KernelArgs) => {
+    const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
+    const attrs = args.attrs as unknown as tf.Conv2DAttrs;
+    if (channelsLast(attrs.dataFormat) && x.dtype === "float32" && filter.dtype === "float32") {
+      const info = tf.backend_util.computeConv2DInfo(
+        x.shape as [number, number, number, number],
+        filter.shape as [number, number, number, number],
+        attrs.strides,
+        attrs.dilations ?? 1,
+        attrs.pad,
+        attrs.dimRoundingMode,
+        false,
+        "channelsLast",
+      );
+      const g = geometry(info);
+      const y = g && runConv(dnnl, args.backend, "forward", g, x, filter, [g.n, g.ho, g.wo, g.cout]);
+      if (y) {
+        count("Conv2D", true);
+        return y;
+      }
+    }
+    count("Conv2D", false);
+    return fallback(args);
+  };
+}
+
+function conv2dBackpropInput(dnnl: Dnnl, fallback: AnyKernelFunc): AnyKernelFunc {
+  return (args: KernelArgs) => {
+    const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+    const attrs = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
+    if (channelsLast(attrs.dataFormat) && dy.dtype === "float32" && filter.dtype === "float32") {
+      const info = tf.backend_util.computeConv2DInfo(
+        attrs.inputShape,
+        filter.shape as [number, number, number, number],
+        attrs.strides,
+        1,
+        attrs.pad,
+        attrs.dimRoundingMode,
+        false,
+        "channelsLast",
+      );
+      const g = geometry(info);
+      const ok = g && dy.shape[1] === g.ho && dy.shape[2] === g.wo;
+      const dx = ok && runConv(dnnl, args.backend, "backward_data", g, dy, filter, [...attrs.inputShape]);
+      if (dx) {
+        count("Conv2DBackpropInput", true);
+        return dx;
+      }
+    }
+    count("Conv2DBackpropInput", false);
+    return fallback(args);
+  };
+}
+
+function conv2dBackpropFilter(dnnl: Dnnl, fallback: AnyKernelFunc): AnyKernelFunc {
+  return (args: KernelArgs) => {
+    const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+    const attrs = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+    if (channelsLast(attrs.dataFormat) && x.dtype === "float32" && dy.dtype === "float32") {
+      const info = tf.backend_util.computeConv2DInfo(
+        x.shape as [number, number, number, number],
+        attrs.filterShape,
+        attrs.strides,
+        1,
+        attrs.pad,
+        attrs.dimRoundingMode,
+        false,
+        "channelsLast",
+      );
+      const g = geometry(info);
+      const ok = g && dy.shape[1] === g.ho && dy.shape[2] === g.wo;
+      const dw = ok && runConv(dnnl, args.backend, "backward_weights", g, x, dy, [...attrs.filterShape]);
+      if (dw) {
+        count("Conv2DBackpropFilter", true);
+        return dw;
+      }
+    }
+    count("Conv2DBackpropFilter", false);
+    return fallback(args);
+  };
+}
+
+/** a·b over the last two axes (either transposed), batches equal or one side shared; else null. */
+function matmul(dnnl: Dnnl, args: KernelArgs): tf.TensorInfo | null {
+  const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+  const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
+  if (a.dtype !== "float32" || b.dtype !== "float32") return null;
+  const ra = a.shape.length, rb = b.shape.length;
+  if (ra < 2 || rb < 2) return null;
+  const [ar, ac] = [a.shape[ra - 2], a.shape[ra - 1]];
+  const [br, bc] = [b.shape[rb - 2], b.shape[rb - 1]];
+  const M = transposeA ? ac : ar, K = transposeA ? ar : ac;
+  const N = transposeB ? br : bc, Kb = transposeB ? bc : br;
+  if (K !== Kb || M < 1 || N < 1 || K < 1) return null;
+  const aLead = a.shape.slice(0, -2), bLead = b.shape.slice(0, -2);
+  const aBatch = tf.util.sizeFromShape(aLead), bBatch = tf.util.sizeFromShape(bLead);
+  let lead: number[];
+  try {
+    lead = tf.backend_util.assertAndGetBroadcastShape(aLead, bLead);
+  } catch {
+    return null;
+  }
+  const batch = tf.util.sizeFromShape(lead);
+  // Equal batches, or one side shared by every batch; other broadcasts go to the wasm kernel.
+  if (!((aBatch === batch || aBatch === 1) && (bBatch === batch || bBatch === 1))) return null;
+  if (batch < 1) return null;
+  const be = args.backend as HeapBackend;
+  const out = be.makeOutput([...lead, M, N], "float32");
+  const av = view(be, a), bv = view(be, b), cv = view(be, out);
+  const lda = ac, ldb = bc;
+  if (bBatch === 1 && aBatch === batch && !transposeA) {
+    // Every batch of a against one b: one tall product.
+    dnnl.sgemm(false, !!transposeB, batch * M, N, K, 1, av, lda, bv, ldb, 0, cv, N);
+  } else {
+    const sa = ar * ac, sb = br * bc, sc = M * N;
+    for (let i = 0; i < batch; i++) {
+      const ai = aBatch === 1 ? 0 : i, bi = bBatch === 1 ? 0 : i;
+      dnnl.sgemm(
+        !!transposeA,
+        !!transposeB,
+        M,
+        N,
+        K,
+        1,
+        av.subarray(ai * sa, (ai + 1) * sa),
+        lda,
+        bv.subarray(bi * sb, (bi + 1) * sb),
+        ldb,
+        0,
+        cv.subarray(i * sc, (i + 1) * sc),
+        N,
+      );
+    }
+  }
+  return out;
+}
+
+function batchMatMul(dnnl: Dnnl, fallback: AnyKernelFunc): AnyKernelFunc {
+  return (args: KernelArgs) => {
+    const y = matmul(dnnl, args);
+    count("BatchMatMul", y !== null);
+    return y ?? fallback(args);
+  };
+}
+
+/** The native kernels by tfjs kernel name, each made from its wasm fallback. */
+export const NATIVE_KERNELS: ReadonlyArray<readonly [string, (d: Dnnl, f: AnyKernelFunc) => AnyKernelFunc]> =
+  [
+    ["Conv2D", conv2d],
+    ["Conv2DBackpropInput", conv2dBackpropInput],
+    ["Conv2DBackpropFilter", conv2dBackpropFilter],
+    ["BatchMatMul", batchMatMul],
+  ];
