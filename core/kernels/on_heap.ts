@@ -14,23 +14,25 @@ export interface WasmHeapBackend {
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
 }
 
-const instances = new Map<string, { memory: WebAssembly.Memory; exports: WebAssembly.Exports } | null>();
+/** Instances per memory (the wasm and native backends each have their own heap), then per key. */
+const instances = new WeakMap<WebAssembly.Memory, Map<string, WebAssembly.Exports | null>>();
 
 /** The exports of `bytes` instantiated on the backend's memory, or null. */
 export function onHeap(key: string, bytes: string, backend: unknown): WebAssembly.Exports | null {
   const b = backend as WasmHeapBackend;
   const memory = b.wasm?.asm?.memory ?? b.wasm?.wasmExports?.memory;
   if (!memory) return null;
-  const hit = instances.get(key);
-  if (hit === null) return null;
-  if (hit && hit.memory === memory) return hit.exports;
+  let byKey = instances.get(memory);
+  if (!byKey) instances.set(memory, byKey = new Map());
+  const hit = byKey.get(key);
+  if (hit !== undefined) return hit;
   try {
     const mod = new WebAssembly.Module(Uint8Array.fromBase64(bytes));
     const inst = new WebAssembly.Instance(mod, { env: { memory } });
-    instances.set(key, { memory, exports: inst.exports });
+    byKey.set(key, inst.exports);
     return inst.exports;
   } catch {
-    instances.set(key, null);
+    byKey.set(key, null);
     return null;
   }
 }
