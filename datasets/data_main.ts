@@ -120,11 +120,15 @@ async function main(): Promise<number> {
       return 0;
     }
     case "info": {
+      // Opening reads the files' headers and sizes (a truncated file is an error here), so
+      // the split sizes are what is on disk; `verify` decodes every image.
       const ds = await openDataset(needName(), opts);
+      const countsFrom = ds.name === "embedded" ? "generated" : "files";
       const info = {
         name: ds.name,
         where: ds.where,
         splits: ds.splits,
+        countsFrom,
         shape: ds.shape,
         channels: ds.channels,
         classes: ds.classes,
@@ -136,7 +140,13 @@ async function main(): Promise<number> {
       if (values.json) console.log(JSON.stringify(info, null, 2));
       else {
         console.log(`${ds.name} (${ds.where})`);
-        console.log(`  splits:  ${Object.entries(ds.splits).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+        console.log(
+          `  splits:  ${Object.entries(ds.splits).map(([k, v]) => `${k} ${v}`).join(", ")} (${
+            countsFrom === "generated"
+              ? "generated"
+              : `read from the files' headers and sizes; \`deno task data verify ${name}\` decodes every image`
+          })`,
+        );
         console.log(`  shape:   ${ds.shape.join("×")} (H×W×C)`);
         console.log(`  classes: ${ds.classes}: ${ds.classNames.join(", ")}`);
         const f = (a: readonly number[]) => a.map((v) => v.toFixed(4)).join(" ");

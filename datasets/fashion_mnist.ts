@@ -4,12 +4,16 @@
  * itself when one was given, then in `/usr/share/datasets/fashion-mnist` (Debian's
  * `dataset-fashion-mnist` package).
  *
+ * Opening reads the four files' headers (and checks each file is as long as its header
+ * says), so the split sizes it reports are the files', and a truncated or wrong file is
+ * an error naming it before any pixel is read.
+ *
  * @module
  */
 import { join } from "node:path";
 import { UserError } from "../core/errors.ts";
 import { type Dataset, fullSplit, type ImageShape, lazyDataset, type OpenOptions } from "./dataset.ts";
-import { parseIdx } from "./idx.ts";
+import { parseIdx, readIdxDims } from "./idx.ts";
 import { DEFAULT_DATA_DIR, firstFile, missingDataset, readMaybeGzip } from "./files.ts";
 
 /** Debian's install folder for Fashion-MNIST. */
@@ -63,29 +67,56 @@ export async function locateFashionMnist(
   return { dir: null, looked };
 }
 
-/** Opens Fashion-MNIST. */
+/**
+ * Checks the dimensions of one split's image and label files against each other and the
+ * official split size; returns the number of images.
+ */
+function checkSplitDims(
+  split: "train" | "test",
+  imgPath: string,
+  img: number[],
+  labPath: string,
+  lab: number[],
+): number {
+  if (img.length !== 3 || img[1] !== 28 || img[2] !== 28) {
+    throw new UserError(`${imgPath}: expected images of shape N×28×28, found ${img.join("×")}`);
+  }
+  if (img[0] !== COUNTS[split]) {
+    throw new UserError(
+      `${imgPath}: holds ${img[0]} images, the official ${split} split has ${COUNTS[split]}; fetch it again`,
+    );
+  }
+  if (lab.length !== 1 || lab[0] !== img[0]) {
+    throw new UserError(`${labPath}: ${lab.join("×")} labels for ${img[0]} images in ${imgPath}`);
+  }
+  return img[0];
+}
+
+/** Opens Fashion-MNIST (reading the files' headers; see the module comment). */
 export async function openFashionMnist(opts: OpenOptions = {}): Promise<Dataset> {
   const { dir, looked } = await locateFashionMnist(opts);
   if (!dir) throw missingDataset("fashion-mnist", looked, opts.dataDir);
   const shape: ImageShape = [28, 28, 1];
+  const paths = async (split: "train" | "test") => ({
+    imgPath: (await idxFile(dir, FILES[split][0]))!,
+    labPath: (await idxFile(dir, FILES[split][1]))!,
+  });
+  const splits: Record<string, number> = {};
+  for (const split of ["train", "test"] as const) {
+    const { imgPath, labPath } = await paths(split);
+    splits[split] = checkSplitDims(
+      split,
+      imgPath,
+      await readIdxDims(imgPath),
+      labPath,
+      await readIdxDims(labPath),
+    );
+  }
   const load = (split: "train" | "test") => async () => {
-    const imgPath = (await idxFile(dir, FILES[split][0]))!;
-    const labPath = (await idxFile(dir, FILES[split][1]))!;
+    const { imgPath, labPath } = await paths(split);
     const img = parseIdx(await readMaybeGzip(imgPath), imgPath);
     const lab = parseIdx(await readMaybeGzip(labPath), labPath);
-    if (img.dims.length !== 3 || img.dims[1] !== 28 || img.dims[2] !== 28) {
-      throw new UserError(`${imgPath}: expected images of shape N×28×28, found ${img.dims.join("×")}`);
-    }
-    if (img.dims[0] !== COUNTS[split]) {
-      throw new UserError(
-        `${imgPath}: holds ${img.dims[0]} images, the official ${split} split has ${
-          COUNTS[split]
-        }; fetch it again`,
-      );
-    }
-    if (lab.dims.length !== 1 || lab.dims[0] !== img.dims[0]) {
-      throw new UserError(`${labPath}: ${lab.dims.join("×")} labels for ${img.dims[0]} images in ${imgPath}`);
-    }
+    checkSplitDims(split, imgPath, img.dims, labPath, lab.dims);
     const labels = new Int32Array(lab.data.length);
     for (let i = 0; i < labels.length; i++) {
       if (lab.data[i] > 9) throw new UserError(`${labPath}: label ${lab.data[i]} at ${i} is not in 0..9`);
@@ -100,7 +131,7 @@ export async function openFashionMnist(opts: OpenOptions = {}): Promise<Dataset>
   return lazyDataset({
     name: "fashion-mnist",
     where: dir,
-    splits: { ...COUNTS },
+    splits,
     shape,
     channels: 1,
     classes: 10,

@@ -59,8 +59,8 @@ function decodeImages(src: Uint8Array, count: number, dst: Uint8Array, at: numbe
   }
 }
 
-/** Reads an `*_X.bin` file in chunks into one HWC buffer. */
-async function readImages(path: string, expected: number): Promise<Uint8Array> {
+/** Checks by its size that an `*_X.bin` file holds the `expected` images; returns the count. */
+async function imageCount(path: string, expected: number): Promise<number> {
   const info = await statOrNull(path);
   if (!info?.isFile) {
     throw new UserError(`${path}: file not found; the STL-10 folder is incomplete, fetch it again`);
@@ -71,6 +71,21 @@ async function readImages(path: string, expected: number): Promise<Uint8Array> {
       `${path}: holds ${n} images, the official file has ${expected}: truncated or wrong file`,
     );
   }
+  return n;
+}
+
+/** Checks by its size that a `*_y.bin` file holds the `expected` labels. */
+async function labelCount(path: string, expected: number): Promise<void> {
+  const info = await statOrNull(path);
+  if (!info?.isFile) throw new UserError(`${path}: file not found; the STL-10 folder is incomplete`);
+  if (info.size !== expected) {
+    throw new UserError(`${path}: holds ${info.size} labels, expected ${expected}: truncated or wrong file`);
+  }
+}
+
+/** Reads an `*_X.bin` file in chunks into one HWC buffer. */
+async function readImages(path: string, expected: number): Promise<Uint8Array> {
+  const n = await imageCount(path, expected);
   const out = new Uint8Array(n * IMAGE);
   const chunkImages = 256;
   const buf = new Uint8Array(chunkImages * IMAGE);
@@ -104,17 +119,13 @@ async function readLabels(path: string, expected: number): Promise<Int32Array> {
   return labels;
 }
 
-/** Opens STL-10 (splits train, test, unlabeled; unlabeled images have label -1). */
+/**
+ * Opens STL-10 (splits train, test, unlabeled; unlabeled images have label -1). Every
+ * file's size is checked here, so a truncated one is an error before any image is read.
+ */
 export async function openStl10(opts: OpenOptions = {}): Promise<Dataset> {
   const { dir, looked } = await locateStl10(opts);
   if (!dir) throw missingDataset("stl10", looked, opts.dataDir);
-  for (const f of ["train_X.bin", "test_X.bin"]) {
-    const p = join(dir, f);
-    const info = await statOrNull(p);
-    if (!info?.isFile) {
-      throw new UserError(`${p}: file not found; the STL-10 folder is incomplete, fetch it again`);
-    }
-  }
   const namesPath = join(dir, "class_names.txt");
   const classNames = await isFile(namesPath) ? await readClassNames(namesPath, 10) : [...STL10_CLASSES];
   const shape: ImageShape = [SIDE, SIDE, 3];
@@ -125,10 +136,15 @@ export async function openStl10(opts: OpenOptions = {}): Promise<Dataset> {
       : await readLabels(join(dir, `${split}_y.bin`), COUNTS[split]);
     return fullSplit(split, shape, pixels, labels);
   };
-  const splits: Record<string, number> = { train: COUNTS.train, test: COUNTS.test };
-  const loaders: Record<string, ReturnType<typeof load>> = { train: load("train"), test: load("test") };
+  const splits: Record<string, number> = {};
+  const loaders: Record<string, ReturnType<typeof load>> = {};
+  for (const split of ["train", "test"]) {
+    splits[split] = await imageCount(join(dir, `${split}_X.bin`), COUNTS[split]);
+    await labelCount(join(dir, `${split}_y.bin`), COUNTS[split]);
+    loaders[split] = load(split);
+  }
   if (await isFile(join(dir, "unlabeled_X.bin"))) {
-    splits.unlabeled = COUNTS.unlabeled;
+    splits.unlabeled = await imageCount(join(dir, "unlabeled_X.bin"), COUNTS.unlabeled);
     loaders.unlabeled = load("unlabeled");
   }
   return lazyDataset({

@@ -90,7 +90,13 @@ export async function verifyDataset(name: string, opts: OpenOptions = {}): Promi
         continue;
       }
       const h = createHash("md5");
-      h.update(await readMaybeGzip(p));
+      try {
+        h.update(await readMaybeGzip(p));
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        checks.push({ ok: false, what: e.message });
+        continue;
+      }
       const got = h.digest("hex");
       checks.push({
         ok: got === rawMd5,
@@ -98,7 +104,15 @@ export async function verifyDataset(name: string, opts: OpenOptions = {}): Promi
       });
     }
   }
-  const ds = await openDataset(name, opts);
+  let ds;
+  try {
+    ds = await openDataset(name, opts);
+  } catch (e) {
+    // Opening reads headers and sizes: a truncated file fails here, after the checks above.
+    if (!(e instanceof UserError)) throw e;
+    checks.push({ ok: false, what: `open: ${e.message}` });
+    return checks;
+  }
   for (const [split, n] of Object.entries(ds.splits)) {
     if (name === "stl10" && split === "unlabeled") {
       checks.push({ ok: true, what: `split unlabeled: size checked when opened (${n} images), not parsed` });
