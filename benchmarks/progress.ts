@@ -8,6 +8,7 @@
 import type { CellConfig } from "../core/cell_config.ts";
 import type { CellRecord } from "./record.ts";
 import type { CellProgress } from "./executor.ts";
+import { progressBar } from "../core/progress_bar.ts";
 
 /** Receives the runner's events. */
 export interface ProgressSink {
@@ -28,11 +29,6 @@ function duration(s: number): string {
   if (!Number.isFinite(s)) return "?";
   const m = Math.floor(s / 60);
   return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, "0")}s` : `${Math.round(s)}s`;
-}
-
-function bar(frac: number, width: number): string {
-  const n = Math.max(0, Math.min(width, Math.round(frac * width)));
-  return "█".repeat(n) + "░".repeat(width - n);
 }
 
 /** Counts and timing shared by the sinks. */
@@ -121,7 +117,7 @@ export class TtyProgress implements ProgressSink {
     const t = this.#t;
     const cols = Math.max(60, Deno.consoleSize?.().columns ?? 100);
     const lines = [
-      `sweep ${bar(t.total ? t.finished / t.total : 1, 24)} ${t.finished}/${t.total} cells` +
+      `sweep ${progressBar(t.total ? t.finished / t.total : 1, 24)} ${t.finished}/${t.total} cells` +
       `${t.failed ? ` (${t.failed} failed)` : ""}  ETA ${duration(t.eta())}`,
     ];
     for (const [id, { label, p }] of this.#cells) {
@@ -131,7 +127,7 @@ export class TtyProgress implements ProgressSink {
           `${p.loss !== undefined ? ` loss ${p.loss.toFixed(3)}` : ""}` +
           `${p.imagesPerSec !== undefined ? ` ${p.imagesPerSec.toFixed(0)} img/s` : ""}`
         : " starting";
-      lines.push(`  ${bar(frac, 16)} ${id.slice(0, 8)}${detail}  ${label}`);
+      lines.push(`  ${progressBar(frac, 16)} ${id.slice(0, 8)}${detail}  ${label}`);
     }
     let s = this.#drawn > 0 ? `\x1b[${this.#drawn}F` : "";
     for (const l of lines) s += `\x1b[2K${l.slice(0, cols - 1)}\n`;

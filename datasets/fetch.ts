@@ -11,6 +11,9 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { UserError } from "../core/errors.ts";
+import { formatBytes } from "../core/bytes.ts";
+import { hashFile } from "../core/file_hash.ts";
+import { progressBar } from "../core/progress_bar.ts";
 import { ARCHIVES, type DatasetArchive, type Download } from "./archives.ts";
 import { datasetDir, fetchCommand, isFile } from "./files.ts";
 import { untarGz } from "./tar.ts";
@@ -34,26 +37,6 @@ export function archiveFor(name: string): DatasetArchive {
     );
   }
   return a;
-}
-
-/** MD5 (hex) of a file, streamed. */
-export async function md5File(path: string): Promise<string> {
-  const h = createHash("md5");
-  using f = await Deno.open(path, { read: true });
-  const buf = new Uint8Array(1 << 20);
-  for (;;) {
-    const n = await f.read(buf);
-    if (n === null) break;
-    h.update(buf.subarray(0, n));
-  }
-  return h.digest("hex");
-}
-
-function human(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
-  return `${bytes} B`;
 }
 
 async function download(
@@ -97,10 +80,12 @@ async function download(
       if (progress && (now - lastDraw > 200 || got === total)) {
         lastDraw = now;
         const frac = total ? got / total : 0;
-        const bar = total ? "#".repeat(Math.round(frac * 30)).padEnd(30, ".") : "";
+        const bar = total ? progressBar(frac, 30) : "";
         const pct = total ? ` ${(frac * 100).toFixed(1)}%` : "";
         Deno.stderr.writeSync(
-          enc.encode(`\r${d.file} [${bar}]${pct} ${human(got)}${total ? " / " + human(total) : ""}`),
+          enc.encode(
+            `\r${d.file} [${bar}]${pct} ${formatBytes(got)}${total ? " / " + formatBytes(total) : ""}`,
+          ),
         );
       }
     }
@@ -127,7 +112,7 @@ export async function fetchDataset(name: string, opts: FetchOptions = {}): Promi
   for (const d of archive.downloads) {
     const target = join(dir, d.file);
     if (await isFile(target)) {
-      const md5 = await md5File(target);
+      const md5 = await hashFile(target, "md5");
       if (md5 !== d.md5) {
         throw new UserError(
           `${target}: MD5 ${md5} does not match the published ${d.md5}; the file is truncated or not the ` +

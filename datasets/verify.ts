@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { ARCHIVES } from "./archives.ts";
 import type { OpenOptions } from "./dataset.ts";
-import { md5File } from "./fetch.ts";
+import { hashFile } from "../core/file_hash.ts";
 import { datasetDir, firstFile, isFile, readMaybeGzip } from "./files.ts";
 import { cifar10SubsetDir } from "./cifar_file.ts";
 import { locateDataset, openDataset } from "./registry.ts";
@@ -40,12 +40,6 @@ const FASHION_RAW_MD5: Record<string, string> = {
   "t10k-labels-idx1-ubyte": "15d484375f8d13e6eb1aabb0c3f46965",
 };
 
-async function sha256File(path: string): Promise<string> {
-  const h = createHash("sha256");
-  h.update(await Deno.readFile(path));
-  return h.digest("hex");
-}
-
 /** Runs every check for a dataset; throws only when it is not present at all. */
 export async function verifyDataset(name: string, opts: OpenOptions = {}): Promise<Check[]> {
   const checks: Check[] = [];
@@ -60,7 +54,7 @@ export async function verifyDataset(name: string, opts: OpenOptions = {}): Promi
     for (const d of archive.downloads) {
       const p = join(datasetDir(opts.dataDir, name), d.file);
       if (await isFile(p)) {
-        const md5 = await md5File(p);
+        const md5 = await hashFile(p, "md5");
         checks.push({
           ok: md5 === d.md5,
           what: `${p}: MD5 ${md5} ${md5 === d.md5 ? "=" : "≠"} published ${d.md5}`,
@@ -73,7 +67,7 @@ export async function verifyDataset(name: string, opts: OpenOptions = {}): Promi
   if (name === "cifar10-subset") {
     for (const [file, sha] of Object.entries(SUBSET_SHA256)) {
       const p = join(cifar10SubsetDir(), file);
-      const got = await isFile(p) ? await sha256File(p) : "missing";
+      const got = await isFile(p) ? await hashFile(p, "sha256") : "missing";
       checks.push({ ok: got === sha, what: `${p}: SHA-256 ${got === sha ? "matches" : `${got} ≠ ${sha}`}` });
     }
   }
@@ -85,7 +79,7 @@ export async function verifyDataset(name: string, opts: OpenOptions = {}): Promi
         checks.push({ ok: false, what: `${join(loc.where, base)}(.gz): missing` });
         continue;
       }
-      if (p.endsWith(".gz") && (await md5File(p)) === official.get(base + ".gz")) {
+      if (p.endsWith(".gz") && (await hashFile(p, "md5")) === official.get(base + ".gz")) {
         checks.push({ ok: true, what: `${p}: MD5 matches the published archive` });
         continue;
       }
