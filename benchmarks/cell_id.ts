@@ -2,6 +2,9 @@
  * Stable cell ids: the SHA-256 of the canonical JSON of a resolved configuration (object
  * keys sorted at every level, so key order never matters), shortened to 16 hex digits.
  *
+ * Custom on purpose: stored results are found by these ids, so the canonical form must never
+ * change with a library's update.
+ *
  * @module
  */
 import { createHash } from "node:crypto";

@@ -3,7 +3,12 @@
  * augmentation parameters, masks, subsets) draws from a `Rng` derived from the run's seed
  * by a stable name, so that the same seed gives the same run on the same backend.
  *
- * Generator: SplitMix64-seeded xoshiro128** (32-bit state words, exact in JS numbers).
+ * Generator: xoshiro128** (32-bit state words, exact in JS numbers), its four state words
+ * drawn from splitmix32 (a 32-bit SplitMix: golden-ratio increment, MurmurHash3's fmix32
+ * finaliser) of the seed.
+ *
+ * Custom on purpose: a seed must give the same run in every later version of the suite, and
+ * named streams (`derive`) are the suite's own scheme; a package update could change either.
  *
  * @module
  */

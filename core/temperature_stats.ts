@@ -56,6 +56,8 @@ export interface HistogramOptions {
 /**
  * Histogram of `values` (record.ts {@link Histogram}): `bins` bins between min and max; values
  * outside [min, max] go to the first / last bin; the last bin includes its upper edge.
+ * Custom on purpose: the clamped edges and log bins over [tauMin, tauMax] are what show a
+ * collapse at tauMin (figure F9), which a generic binning would spread or drop.
  */
 export function histogram(values: ArrayLike<number>, opts: HistogramOptions = {}): Histogram {
   const bins = opts.bins ?? 50;

@@ -7,6 +7,9 @@
  * simple, robust and accurate to a few ulps of the matrix norm. A 2048 × 2048 matrix takes
  * seconds; a Jacobi sweep would take minutes at that size.
  *
+ * Custom on purpose: only symmetric eigenvalues in float64 are needed, in ~130 lines tested
+ * against known spectra, where a linear-algebra package would bring a whole library.
+ *
  * @module
  */
 
