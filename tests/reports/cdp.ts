@@ -17,17 +17,32 @@ export interface Browser {
   /** Waits for the next event of that name. */
   once(method: string, timeoutMs?: number): Promise<Record<string, unknown>>;
   evaluate<T>(expression: string): Promise<T>;
+  /**
+   * Resolves once the page has rendered a frame and run the tasks queued before it; every
+   * console message and exception of that work has then arrived (the protocol delivers
+   * events in order, ahead of this reply).
+   */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
+/** Waits for `path` to hold a whole line, reading it on each file-system event of its folder. */
 async function waitForFile(path: string, ms: number): Promise<string> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
+  const watcher = Deno.watchFs(path.slice(0, path.lastIndexOf("/")), { recursive: false });
+  const guard = setTimeout(() => watcher.close(), ms);
+  const read = () => Deno.readTextFile(path).then((t) => t.includes("\n") ? t : null, () => null);
+  try {
+    const now = await read();
+    if (now) return now;
+    for await (const _ of watcher) {
+      const t = await read();
+      if (t) return t;
+    }
+  } finally {
+    clearTimeout(guard);
     try {
-      const t = await Deno.readTextFile(path);
-      if (t.includes("\n")) return t;
-    } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 100));
+      watcher.close();
+    } catch { /* closed by the guard */ }
   }
   throw new Error(`chromium did not start (no ${path} after ${ms} ms)`);
 }
@@ -126,6 +141,12 @@ export async function launch(): Promise<Browser> {
       const r = await send("Runtime.evaluate", { expression, returnByValue: true });
       if (r.exceptionDetails) throw new Error(`evaluate failed: ${JSON.stringify(r.exceptionDetails)}`);
       return (r.result as { value: T }).value;
+    },
+    async settle() {
+      await send("Runtime.evaluate", {
+        expression: "new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))",
+        awaitPromise: true,
+      });
     },
     async close() {
       ws.close();

@@ -125,7 +125,7 @@ Deno.test("index.html loads in headless Chromium without console errors and show
     const png = Uint8Array.from(atob(shot.data as string), (c) => c.charCodeAt(0));
     await Deno.writeFile(new URL("reports_index.png", dirArt), png);
     assert.ok(png.length > 10_000);
-    await new Promise((r) => setTimeout(r, 300));
+    await browser.settle();
     assert.deepEqual(browser.errors, [], `console errors: ${browser.errors.join("; ")}`);
   } finally {
     await browser.close();
