@@ -14,7 +14,8 @@ import { openStore } from "./store.ts";
 import { runCells, type RunSummary } from "./runner.ts";
 import { makeProgress, type ProgressSink } from "./progress.ts";
 import { emit } from "./emit.ts";
-import { codeVersion, gitCommit } from "./code_version.ts";
+import { codeVersion } from "./code_version.ts";
+import { gitCommit } from "../core/git_commit.ts";
 import { writeAtomic } from "./atomic.ts";
 import type { Scale } from "./settings.ts";
 import type { CellConfig } from "./record.ts";
@@ -155,7 +156,7 @@ export async function runBench(o: BenchOptions): Promise<number> {
     executor: o.executor,
     workers,
     backend,
-    commit: await gitCommit(),
+    commit: gitCommit(),
     keepCheckpoints: o.keepCheckpoints ?? false,
     progress: o.progress ?? makeProgress(o.quiet),
     signal: o.signal,

@@ -1,10 +1,12 @@
 /**
  * The code version a sweep ran with: the package version from deno.json and the git
- * commit, read from `.git` directly (no subprocess). Shards and merges compare it so that
+ * commit (core/git_commit.ts). Shards and merges compare it so that
  * results of different code are never mixed silently.
  *
  * @module
  */
+
+import { gitCommit } from "../core/git_commit.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -14,20 +16,6 @@ async function readText(url: URL): Promise<string | null> {
   } catch {
     return null;
   }
-}
-
-/** The commit checked out at the project root, or "unknown" outside a git checkout. */
-export async function gitCommit(root: URL = ROOT): Promise<string> {
-  const head = (await readText(new URL(".git/HEAD", root)))?.trim();
-  if (!head) return "unknown";
-  if (/^[0-9a-f]{40}$/.test(head)) return head;
-  const ref = /^ref: (.+)$/.exec(head)?.[1];
-  if (!ref) return "unknown";
-  const loose = (await readText(new URL(`.git/${ref}`, root)))?.trim();
-  if (loose && /^[0-9a-f]{40}$/.test(loose)) return loose;
-  const packed = await readText(new URL(".git/packed-refs", root));
-  const line = packed?.split("\n").find((l) => l.endsWith(` ${ref}`));
-  return line ? line.slice(0, 40) : "unknown";
 }
 
 /** "VERSION+COMMIT12", e.g. "0.1.0+9b4ea3d1a2b3". */
@@ -41,5 +29,5 @@ export async function codeVersion(root: URL = ROOT): Promise<string> {
       // deno.json is checked by Deno itself; keep the fallback.
     }
   }
-  return `${version}+${(await gitCommit(root)).slice(0, 12)}`;
+  return `${version}+${gitCommit(root).slice(0, 12)}`;
 }

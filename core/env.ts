@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendInfo } from "./backend.ts";
 import { cpuModel } from "./backend.ts";
+import { gitCommit } from "./git_commit.ts";
 
 /** The machine and software a run used. */
 export interface EnvInfo {
@@ -25,7 +26,7 @@ export interface EnvInfo {
   /** Total memory in bytes (0 when unknown). */
   memoryBytes: number;
   hostname: string;
-  /** Git commit of the working tree (read from .git; "unknown" when unreadable). */
+  /** Git commit of the checkout (core/git_commit.ts; "unknown" when unreadable). */
   commit: string;
 }
 
@@ -40,22 +41,6 @@ function tryOr<T>(f: () => T, fallback: T): T {
   } catch {
     return fallback;
   }
-}
-
-/** Reads HEAD's commit id from a .git folder without running git. */
-export function gitCommit(root: URL = new URL("../", import.meta.url)): string {
-  return tryOr(() => {
-    if (!granted({ name: "read", path: new URL(".git/", root) })) return "unknown";
-    const gitDir = new URL(".git/", root);
-    const head = Deno.readTextFileSync(new URL("HEAD", gitDir)).trim();
-    if (!head.startsWith("ref: ")) return head.slice(0, 40);
-    const ref = head.slice(5);
-    const loose = tryOr(() => Deno.readTextFileSync(new URL(ref, gitDir)).trim(), "");
-    if (loose) return loose;
-    const packed = Deno.readTextFileSync(new URL("packed-refs", gitDir));
-    const line = packed.split("\n").find((l) => l.endsWith(` ${ref}`));
-    return line ? line.split(" ")[0] : "unknown";
-  }, "unknown");
 }
 
 /** Captures the environment for the backend `backend` (from `initBackend`). */

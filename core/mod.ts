@@ -22,7 +22,8 @@ export {
 } from "./backend.ts";
 export { registerWasmGradients, WASM_GRADIENT_KERNELS } from "./wasm_grads.ts";
 export { hasGradient } from "./gradients.ts";
-export { captureEnv, type EnvInfo, gitCommit } from "./env.ts";
+export { captureEnv, type EnvInfo } from "./env.ts";
+export { gitCommit } from "./git_commit.ts";
 export type { CellConfig, TauMode } from "./cell_config.ts";
 export type { Histogram, TauStats, TemperatureHistogram } from "./temperature_stats.ts";
 export {

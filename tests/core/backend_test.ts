@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { activeBackend, initBackend, parseBackendName, probeBackend } from "../../core/backend.ts";
-import { captureEnv, gitCommit } from "../../core/env.ts";
+import { captureEnv } from "../../core/env.ts";
+import { gitCommit } from "../../core/git_commit.ts";
 import { formatDoctor, runDoctor } from "../../core/doctor.ts";
 import { UserError } from "../../core/errors.ts";
 
