@@ -51,4 +51,3 @@ export { AMCL_MOCOV3_INFO, amclMocov3, type AmclMocov3Options } from "./amcl_moc
 export { AMCL_SIMSIAM_INFO, amclSimsiam, type AmclSimsiamOptions } from "./amcl_simsiam.ts";
 export { AMCL_BARLOW_INFO, amclBarlow, type AmclBarlowOptions } from "./amcl_barlow.ts";
 export { type LossEntry, LOSSES, lossInfos, type LossParams } from "./registry.ts";
-export { type LossPerfOptions, type LossPerfResult, timeLossSteps } from "./perf_case.ts";

@@ -3,9 +3,8 @@
  * metadata (for tables T1/T2); the perf case runs (tiny sizes).
  */
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../../core/backend.ts";
-import { LOSSES, lossInfos, timeLossSteps } from "../../methods/losses/mod.ts";
+import { LOSSES, lossInfos } from "../../methods/losses/mod.ts";
 
 await initBackend("cpu");
 
@@ -49,12 +48,4 @@ Deno.test("every loss of the vector README (and MoCo v3, LGP's) is registered wi
     "mocov3",
     "amcl_mocov3",
   ]);
-});
-
-Deno.test("the perf case times forward + backward without leaking tensors", () => {
-  const n = tf.memory().numTensors;
-  const r = timeLossSteps({ batch: 8, heads: 2, dim: 6, topk: 3, hidden: 4, repeats: 1 });
-  assert.ok(r.amclNtxentMs > 0 && r.ntxentMs > 0);
-  assert.equal(r.sizes.topk, 3);
-  assert.equal(tf.memory().numTensors, n);
 });
