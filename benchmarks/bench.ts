@@ -17,6 +17,7 @@ import { emit } from "./emit.ts";
 import { codeVersion } from "./code_version.ts";
 import { gitCommit } from "../core/git_commit.ts";
 import { writeAtomic } from "./atomic.ts";
+import { planParallelism } from "./parallelism.ts";
 import type { Scale } from "./settings.ts";
 import type { CellConfig } from "./record.ts";
 
@@ -28,8 +29,10 @@ export interface BenchOptions {
   backend: string;
   /** Sweep folder; default `runs/<preset>` (`runs/<preset>-paper` at paper scale). */
   out?: string;
-  /** Worker count; default one per core on CPU backends, one on a GPU. */
+  /** Worker count; default one per core on CPU backends, one on a GPU (native: see parallelism.ts). */
   workers?: number;
+  /** Threads per cell (native backend); default: the cores shared out between the workers. */
+  threads?: number;
   seeds?: string;
   shard?: string;
   sets: string[];
@@ -79,6 +82,7 @@ export function benchArgs(o: BenchOptions): string[] {
   if (o.dataset !== undefined) a.push("--dataset", o.dataset);
   if (o.seeds !== undefined) a.push("--seeds", o.seeds);
   if (o.workers !== undefined) a.push("--workers", String(o.workers));
+  if (o.threads !== undefined) a.push("--threads", String(o.threads));
   for (const s of o.sets) a.push("--set", s);
   a.push("--quiet");
   return a;
@@ -140,13 +144,25 @@ export async function runBench(o: BenchOptions): Promise<number> {
   await o.checkData?.(cells.map((c) => c.config));
   const backend = o.resolveBackend ? await o.resolveBackend(o.backend) : o.backend;
   await openStore(out, manifest, o.force);
-  const workers = o.workers ?? (o.defaultWorkers ?? (() => navigator.hardwareConcurrency || 1))(backend);
+  const cores = navigator.hardwareConcurrency || 1;
+  const { workers, threads } = planParallelism({
+    backend,
+    cores,
+    cells: cells.length,
+    workers: o.workers,
+    threads: o.threads,
+    defaultWorkers: (o.defaultWorkers ?? (() => cores))(backend),
+  });
   if (!Number.isInteger(workers) || workers < 1) {
     throw new UserError(`--workers ${workers}: expected a whole number ≥ 1`);
   }
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new UserError(`--threads ${threads}: expected a whole number ≥ 1`);
+  }
   say(
     `bench: preset ${sweep.preset.name} (${o.scale}), ${sweep.cells.length} cells` +
-      `${shard ? `, shard ${shard.index}/${shard.count}: ${cells.length} cells` : ""} → ${out}`,
+      `${shard ? `, shard ${shard.index}/${shard.count}: ${cells.length} cells` : ""} → ${out}` +
+      (backend === "native" ? `; ${workers} worker(s) × ${threads} thread(s) on ${cores} cores` : ""),
   );
   const summary = await runCells({
     out,
@@ -156,6 +172,7 @@ export async function runBench(o: BenchOptions): Promise<number> {
     executor: o.executor,
     workers,
     backend,
+    threads: backend === "native" ? threads : undefined,
     commit: gitCommit(),
     keepCheckpoints: o.keepCheckpoints ?? false,
     progress: o.progress ?? makeProgress(o.quiet),

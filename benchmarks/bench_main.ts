@@ -18,7 +18,7 @@ import { type Scale, SCALES } from "./settings.ts";
 import { BUILTIN_PRESETS } from "./presets/mod.ts";
 
 const USAGE = `usage: deno task bench [--preset NAME|FILE.json] [--scale cpu|paper] [--dataset NAME]
-  [--backend auto|wasm|cpu|webgpu|tensorflow] [--out DIR] [--workers N] [--seeds 3|0,1,2|0-4]
+  [--backend auto|native|wasm|cpu|webgpu|tensorflow] [--out DIR] [--workers N] [--threads N] [--seeds 3|0,1,2|0-4]
   [--shard i/n] [--set key=value]... [--force] [--quiet] [--keep-checkpoints] [--no-report]
   [--emit slurm|k8s [--shards N] [--emit-opt key=value]...] [--list [--json]]
 presets: ${BUILTIN_PRESETS.map((p) => p.name).join(", ")}`;
@@ -34,6 +34,7 @@ if (import.meta.main) {
         backend: { type: "string", default: "auto" },
         out: { type: "string" },
         workers: { type: "string" },
+        threads: { type: "string" },
         seeds: { type: "string" },
         shard: { type: "string" },
         set: { type: "string", multiple: true, default: [] },
@@ -71,6 +72,7 @@ if (import.meta.main) {
       throw new UserError(`--scale ${values.scale}: use one of ${SCALES.join(", ")}`);
     }
     const workers = intOption("workers", values.workers, 1);
+    const threads = intOption("threads", values.threads, 1);
     const shards = intOption("shards", values.shards, 1);
     // Unknown names fail here, before any folder is made.
     const backend = parseBackendName(values.backend);
@@ -84,7 +86,7 @@ if (import.meta.main) {
       // A named backend is started here too, so one that cannot start is one line, not a
       // failed record per cell.
       resolveBackend: async (name) => {
-        const info = await initBackend(name);
+        const info = await initBackend(name, threads ? { threads } : {});
         if (name !== "auto") return info.name;
         if (!values.quiet) {
           const ms = Object.entries(info.measured ?? {}).map(([k, v]) => `${k} ${v} ms`).join(", ");
@@ -94,6 +96,7 @@ if (import.meta.main) {
       },
       out: values.out,
       workers,
+      threads,
       seeds: values.seeds,
       shard: values.shard,
       sets: values.set,

@@ -99,7 +99,7 @@ function extractBatch(images: ImageArray, start: number, end: number): tf.Tensor
 export const executeCell: CellExecutor = async (config, ctx) => {
   const startedAt = new Date().toISOString();
   const halt = haltAt(ctx.id);
-  const backend = await initBackend(ctx.backend);
+  const backend = await initBackend(ctx.backend, ctx.threads ? { threads: ctx.threads } : {});
   const env = captureEnv(backend);
   const rng = new Rng(config.seed);
 
@@ -223,6 +223,8 @@ export const executeCell: CellExecutor = async (config, ctx) => {
       hostname: env.hostname,
       startedAt,
       finishedAt: new Date().toISOString(),
+      ...(backend.threads ? { threads: backend.threads } : {}),
+      ...(ctx.workers ? { workers: ctx.workers } : {}),
     });
     if (result.status !== "done") {
       const failed: CellRecord = {

@@ -31,6 +31,10 @@ export interface CellContext {
   preset: string;
   /** Backend to start ("auto", "wasm", "cpu", …). */
   backend: string;
+  /** Threads for the backend (native only; default: its library's default). */
+  threads?: number;
+  /** Workers of the sweep (recorded in the cell's environment). */
+  workers?: number;
   /** Aborted when the sweep is cancelled. */
   signal: AbortSignal;
   /** Called during training (cheap; may be throttled by the runner). */

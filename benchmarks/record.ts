@@ -89,5 +89,9 @@ export interface CellRecord {
     hostname: string;
     startedAt: string;
     finishedAt: string;
+    /** Threads the cell's backend computed on (native: `--threads`; others 1). Absent in older records. */
+    threads?: number;
+    /** Cells the sweep ran at once beside this one (`--workers`). Absent in older records. */
+    workers?: number;
   };
 }

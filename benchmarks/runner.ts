@@ -39,6 +39,8 @@ export interface RunOptions {
   workers: number;
   /** Backend name handed to the executor. */
   backend: string;
+  /** Threads per cell handed to the executor (native backend); absent = the library's default. */
+  threads?: number;
   /** Code commit, for records of crashed cells. */
   commit?: string;
   /** Keep a finished cell's checkpoint folder (default: removed after its record is written). */
@@ -151,6 +153,8 @@ async function runInProcess(opts: RunOptions, execute: CellExecutor, job: Job, p
       id,
       preset: opts.preset,
       backend: opts.backend,
+      threads: opts.threads,
+      workers: opts.workers,
       signal: opts.signal ?? new AbortController().signal,
       progress: (p) => progress.cellProgress(id, p),
     });
@@ -195,6 +199,8 @@ function runInWorker(opts: RunOptions, executor: string, job: Job, progress: Pro
       outDir: opts.out,
       cellDir: cellDirPath(opts.out, id),
       backend: opts.backend,
+      threads: opts.threads,
+      workers: opts.workers,
     };
     if (opts.signal?.aborted) settle("aborted");
     else worker.postMessage(msg);

@@ -31,6 +31,8 @@ self.onmessage = async (ev: MessageEvent<RunMessage | AbortMessage>) => {
       id: msg.id,
       preset: msg.preset,
       backend: msg.backend,
+      threads: msg.threads,
+      workers: msg.workers,
       signal: controller.signal,
       progress: (p) => {
         const now = performance.now();

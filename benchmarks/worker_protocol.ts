@@ -18,6 +18,10 @@ export interface RunMessage {
   outDir: string;
   cellDir: string;
   backend: string;
+  /** Threads per cell (native backend); absent = the library's default. */
+  threads?: number;
+  /** The sweep's worker count (recorded in the cell's environment). */
+  workers?: number;
 }
 
 /** Runner → worker: stop the cell in progress. */
