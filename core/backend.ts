@@ -295,9 +295,8 @@ async function startNative(): Promise<BackendProbe> {
   return {
     name: "native",
     available: true,
-    device: `${cpuModel()} (oneDNN ${v.major}.${v.minor}.${v.patch} ${dnnl.isa()}, ${threads} thread${
-      threads === 1 ? "" : "s"
-    }; wasm heap)`,
+    device: `${cpuModel()} (oneDNN ${v.major}.${v.minor}.${v.patch} ${dnnl.file()}, ${dnnl.isa()}, ` +
+      `${v.runtime} ${threads} thread${threads === 1 ? "" : "s"}; wasm heap)`,
   };
 }
 

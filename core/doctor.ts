@@ -119,7 +119,7 @@ export function maxRelError(a: Float32Array[], b: Float32Array[]): number {
 /** Runs the doctor: probes every backend and gradient-checks the available ones against cpu. */
 export async function runDoctor(): Promise<DoctorReport> {
   const data = checkData();
-  const order: ConcreteBackend[] = ["cpu", "wasm", "webgpu", "tensorflow"];
+  const order: ConcreteBackend[] = ["cpu", "wasm", "native", "webgpu", "tensorflow"];
   const backends: DoctorBackend[] = [];
   let reference: Float32Array[] | null = null;
   for (const name of order) {

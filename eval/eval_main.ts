@@ -35,7 +35,8 @@ const USAGE =
   `usage: deno task eval knn|linear|labels|similarity (--features pixels | --checkpoint OUT/cells/ID)
   [--dataset NAME] [--json] [--k 200] [--t 0.1] [--epochs 100] [--seed 0] [--backend wasm] [--batch-norm]
   [--per-class 10,20,50,100,200,500] [--pairs 500] [--augs default] [--tau 0.5] [--backbone NAME]
-  [--data-dir DIR] [--workers N]
+  [--data-dir DIR] [--workers N] [--threads N]
+--threads N: threads of the native backend (default: every core; other backends run one).
 --workers N splits the kNN queries over N Web Workers (same result); the default is one per CPU
 when the product bank × queries × dims is above 2e10 multiply-adds (about a second), else 1.
 A checkpoint folder is a cell's OUT/cells/ID; the sweep keeps it after the cell finishes only with
@@ -91,6 +92,7 @@ async function main(): Promise<number> {
       backbone: { type: "string" },
       "data-dir": { type: "string" },
       workers: { type: "string" },
+      threads: { type: "string" },
     },
     USAGE,
     { positionals: true },
@@ -122,6 +124,7 @@ async function main(): Promise<number> {
   // Every number is checked here, before the backend starts or a dataset is read.
   const seedArg = intOption("seed", values.seed, 0);
   const workersArg = intOption("workers", values.workers, 1);
+  const threadsArg = intOption("threads", values.threads, 1);
   check(workersArg === undefined || protocol === "knn", "--workers applies to the knn protocol only");
   const perClassArg = values["per-class"]?.split(",").map((s) => intOption("per-class", s.trim(), 1));
   const kArg = intOption("k", values.k, 1);
@@ -130,7 +133,7 @@ async function main(): Promise<number> {
   const pairsArg = intOption("pairs", values.pairs, 1);
   const tauArg = numberOption("tau", values.tau, { min: 0, minOpen: true });
 
-  const info = await initBackend(values.backend as BackendName);
+  const info = await initBackend(values.backend as BackendName, threadsArg ? { threads: threadsArg } : {});
   let loaded: LoadedCheckpoint | null = null;
   try {
     let dataset: Dataset;

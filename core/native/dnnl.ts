@@ -274,6 +274,28 @@ export class Dnnl {
     if (status !== A.status_success) throw new Error(`oneDNN ${what} failed: ${statusName(status)}`);
   }
 
+  /**
+   * The file the library was loaded from (libc's `dladdr` on an address inside it), else the
+   * name it was opened by.
+   */
+  file(): string {
+    try {
+      const libc = Deno.dlopen(Deno.build.os === "darwin" ? "libSystem.B.dylib" : "libc.so.6", {
+        dladdr: { parameters: ["pointer", "buffer"], result: "i32" },
+      });
+      try {
+        const info = new BigUint64Array(4); // Dl_info: fname, fbase, sname, saddr
+        const inside = this.#lib.symbols.dnnl_version();
+        if (inside && libc.symbols.dladdr(inside, info) !== 0 && info[0] !== 0n) {
+          return Deno.UnsafePointerView.getCString(Deno.UnsafePointer.create(info[0])!);
+        }
+      } finally {
+        libc.close();
+      }
+    } catch { /* no libc by that name: keep the name */ }
+    return this.path;
+  }
+
   /** The instruction set oneDNN's kernels use here (e.g. `avx512_core`), or "unknown". */
   isa(): string {
     const f = this.#lib.symbols.dnnl_get_effective_cpu_isa;

@@ -10,7 +10,7 @@ import { UserError } from "../../core/errors.ts";
 Deno.test("an unknown backend name is a UserError naming the choices", async () => {
   await assert.rejects(() => initBackend("tpu"), (e: unknown) => {
     assert.ok(e instanceof UserError);
-    assert.match(e.message, /unknown backend "tpu".*auto\|tensorflow\|webgpu\|wasm\|cpu/);
+    assert.match(e.message, /unknown backend "tpu".*auto\|tensorflow\|webgpu\|native\|wasm\|cpu/);
     return true;
   });
   assert.throws(() => parseBackendName("gpu"), UserError);
@@ -69,7 +69,13 @@ Deno.test("the doctor reports wasm available with a passing gradient check", asy
   assert.ok(wasm?.available);
   assert.ok(wasm.gradCheck?.pass, `wasm gradient check: ${JSON.stringify(wasm.gradCheck)}`);
   assert.ok(wasm.gradCheck.maxRelError < 1e-4);
-  assert.equal(r.backends.length, 4);
+  assert.equal(r.backends.length, 5);
+  // native: oneDNN's file, version, instruction set and threads, and a passing check; or why not.
+  const native = r.backends.find((b) => b.name === "native")!;
+  if (native.available) {
+    assert.match(native.device!, /oneDNN 2\.\d+\.\d+ \S*libdnnl\S*, \w+, \w+ \d+ threads?; wasm heap/);
+    assert.ok(native.gradCheck?.pass, `native gradient check: ${JSON.stringify(native.gradCheck)}`);
+  } else assert.match(native.reason!, /apt install libdnnl2/);
   for (const b of r.backends) assert.ok(b.available || (b.reason && b.reason.length > 10));
   assert.match(formatDoctor(r), /wasm\s+yes/);
 });
