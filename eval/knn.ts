@@ -18,6 +18,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { activeBackend, type ConcreteBackend } from "../core/backend.ts";
 import { check } from "../core/errors.ts";
+import { l2Normalize } from "../core/l2_normalize.ts";
 import { matMulPacked, type PackedRhs, packRhs } from "../core/kernels/gemm.ts";
 import {
   checkLabelled,
@@ -85,8 +86,7 @@ function resolve(opts: KnnOptions, bankSize: number): { k: number; t: number; ba
 function normalizedTensor(m: FeatureMatrix, start = 0, end = m.n): tf.Tensor2D {
   return tf.tidy(() => {
     const x = tf.tensor2d(m.data.subarray(start * m.dim, end * m.dim), [end - start, m.dim], "float32");
-    const norm = tf.maximum(tf.norm(x, "euclidean", 1, true), 1e-12);
-    return tf.div(x, norm) as tf.Tensor2D;
+    return l2Normalize(x);
   });
 }
 

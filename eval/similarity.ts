@@ -13,6 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { check } from "../core/errors.ts";
+import { l2Normalize } from "../core/l2_normalize.ts";
 import { Rng } from "../core/random.ts";
 import type { Histogram } from "../core/temperature_stats.ts";
 import { type FeatureFn, type HeadFeatureFn, type ImageArray, imageBatch, selectImages } from "./features.ts";
@@ -134,10 +135,6 @@ export function phiTemperature(
     });
 }
 
-function l2rows(x: tf.Tensor2D): tf.Tensor2D {
-  return tf.div(x, tf.maximum(tf.norm(x, "euclidean", 1, true), 1e-12));
-}
-
 function emptyValues(heads: number): PairValues {
   const per = () => Array.from({ length: heads }, () => [] as number[]);
   return { a: [], b: [], backbone: [], headCosine: per(), tau: per(), headScaled: per() };
@@ -244,10 +241,11 @@ function measure(
     const values = tf.tidy(() => {
       const xa = augment(imageBatch(a, 0, a.n), viewA);
       const xb = augment(imageBatch(b, 0, b.n), viewB);
-      const backbone = tf.sum(tf.mul(l2rows(model.features(xa)), l2rows(model.features(xb))), 1).dataSync();
+      const backbone = tf.sum(tf.mul(l2Normalize(model.features(xa)), l2Normalize(model.features(xb))), 1)
+        .dataSync();
       const ha = model.headFeatures ? tf.unstack(model.headFeatures(xa), 1) as tf.Tensor2D[] : [];
       const hb = model.headFeatures ? tf.unstack(model.headFeatures(xb), 1) as tf.Tensor2D[] : [];
-      const pair: PairContext = { kind, a: ha.map(l2rows), b: hb.map(l2rows) };
+      const pair: PairContext = { kind, a: ha.map(l2Normalize), b: hb.map(l2Normalize) };
       const perHead = pair.a.map((za, h) => {
         const zb = pair.b[h];
         const cos = tf.sum(tf.mul(za, zb), 1);

@@ -27,7 +27,7 @@ import { resnetDefaults, sgdPlan } from "./defaults.ts";
 import { contrastOptions } from "./amcl_settings.ts";
 import { KeyQueue } from "./key_queue.ts";
 import { emaUpdate } from "./ema.ts";
-import { l2NormalizeLast } from "./normalize_last.ts";
+import { l2Normalize } from "../core/l2_normalize.ts";
 import { moco } from "./losses/moco.ts";
 import { amclMoco } from "./losses/amcl_moco.ts";
 import { withoutGradient } from "./losses/stop_gradient.ts";
@@ -77,7 +77,7 @@ class MocoModel extends MethodBase {
   #keys(x: tf.Tensor4D, c: Ctx): tf.Tensor3D {
     return withoutGradient(
       (v) =>
-        l2NormalizeLast(this.keyProjector.forward(backboneForward(this.keyBackbone, v as tf.Tensor4D, c), c)),
+        l2Normalize(this.keyProjector.forward(backboneForward(this.keyBackbone, v as tf.Tensor4D, c), c)),
       x,
     );
   }

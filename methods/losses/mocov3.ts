@@ -15,7 +15,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { gramLazy } from "./products.ts";
 export { MOCOV3_INFO } from "./formulas.ts";
-import { l2Normalize, rowDot } from "./normalize.ts";
+import { l2Normalize } from "../../core/l2_normalize.ts";
+import { rowDot } from "./row_dot.ts";
 import { splitHeads, sumHeads } from "./heads.ts";
 import { maskedLogSumExp } from "./logsumexp.ts";
 import { stopGradient } from "./stop_gradient.ts";

@@ -12,7 +12,7 @@ export {
   type TemperatureRequest,
 } from "./output.ts";
 export { stopGradient, withoutGradient } from "./stop_gradient.ts";
-export { l2Normalize } from "./normalize.ts";
+export { l2Normalize } from "../../core/l2_normalize.ts";
 export {
   boundTemperature,
   checkPhi,

@@ -13,7 +13,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { gramSelf } from "./products.ts";
 export { NTXENT_INFO } from "./formulas.ts";
-import { l2Normalize, rowDot } from "./normalize.ts";
+import { l2Normalize } from "../../core/l2_normalize.ts";
+import { rowDot } from "./row_dot.ts";
 import { splitHeads, sumHeads, twoViewCandidates } from "./heads.ts";
 import { maskedLogSumExp } from "./logsumexp.ts";
 import { checkNumber, checkViews } from "./validate.ts";

@@ -11,7 +11,8 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 export { SIMSIAM_INFO } from "./formulas.ts";
-import { l2Normalize, rowDot } from "./normalize.ts";
+import { l2Normalize } from "../../core/l2_normalize.ts";
+import { rowDot } from "./row_dot.ts";
 import { splitHeads, sumHeads } from "./heads.ts";
 import { stopGradient } from "./stop_gradient.ts";
 import { checkViews } from "./validate.ts";
