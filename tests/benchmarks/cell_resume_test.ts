@@ -38,7 +38,7 @@ async function sweep(out: string): Promise<CellRecord> {
   assert.equal(o.code, 0, `bench exited ${o.code}: ${dec.decode(o.stderr)}`);
   const records = [...(await readAllRecords(out)).values()];
   assert.equal(records.length, 1, "one cell");
-  assert.equal(records[0].status, "done", records[0].error);
+  assert.equal(records[0].status, "done", records[0].error ?? "");
   return records[0];
 }
 
