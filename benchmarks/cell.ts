@@ -27,7 +27,7 @@ import { captureEnv } from "../core/env.ts";
 import { Augmenter } from "../datasets/augment.ts";
 import { buildMethod, trainPlanFor } from "../methods/registry.ts";
 import { backboneFamily } from "../methods/backbone.ts";
-import type { MethodModel } from "../methods/method.ts";
+import type { MethodModel } from "../methods/method_model.ts";
 import { train } from "../methods/train.ts";
 import {
   collapseInfo,

@@ -19,7 +19,7 @@ import { Augmenter } from "../datasets/augment.ts";
 import type { DatasetInfo } from "../datasets/dataset.ts";
 import { backboneFamily, type ImageSpec } from "../methods/backbone.ts";
 import { loadCheckpoint, readCheckpointFile } from "../methods/checkpoint.ts";
-import type { MethodModel } from "../methods/method.ts";
+import type { MethodModel } from "../methods/method_model.ts";
 import { buildMethod } from "../methods/registry.ts";
 import type { EvalModel } from "../eval/run_eval.ts";
 import { cellId } from "./cell_id.ts";

@@ -7,8 +7,8 @@
  * @module
  */
 import type { CellConfig } from "../core/cell_config.ts";
-import type { MethodDefaults, Scale, Variant } from "./method_def.ts";
-import { extraNumber, extraString } from "./method_def.ts";
+import type { MethodDefaults, Scale, Variant } from "./method_definition.ts";
+import { extraNumber, extraString } from "./method_definition.ts";
 import type { TrainPlan } from "./train.ts";
 import type { OptimizerKind } from "./optim.ts";
 

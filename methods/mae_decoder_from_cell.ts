@@ -8,7 +8,7 @@ import type { Rng } from "../core/random.ts";
 import type { CellConfig } from "../core/cell_config.ts";
 import type { ViT } from "../models/vit.ts";
 import { MaeDecoder, maeDecoderConfig } from "../models/mae_decoder.ts";
-import { extraNumber } from "./method_def.ts";
+import { extraNumber } from "./method_definition.ts";
 
 /**
  * An MAE decoder for `vit`, sized by the cell extras `decoderDim` (512), `decoderDepth` (8)

@@ -17,7 +17,13 @@ export {
   trainPlanFor,
   validateCell,
 } from "./registry.ts";
-export { type MethodDef, type MethodDefaults, type Scale, type Variant, VARIANTS } from "./method_def.ts";
+export {
+  type MethodDef,
+  type MethodDefaults,
+  type Scale,
+  type Variant,
+  VARIANTS,
+} from "./method_definition.ts";
 export type {
   MethodModel,
   MethodSimilarity,
@@ -25,7 +31,7 @@ export type {
   StepInfo,
   StepOutput,
   StepTaus,
-} from "./method.ts";
+} from "./method_model.ts";
 export { SIMCLR } from "./simclr.ts";
 export { MOCO } from "./moco.ts";
 export { SIMSIAM } from "./simsiam.ts";
@@ -51,7 +57,7 @@ export {
   type TrainResult,
 } from "./train.ts";
 export type { EpochPoint } from "./epoch_point.ts";
-export { type CatalogueRow, catalogueRows, METHOD_CARDS, type MethodCard } from "./catalogue.ts";
+export { METHOD_CARDS, type MethodCard, type MethodCardRow, methodCardRows } from "./method_cards.ts";
 export {
   clipGradNorm,
   Optimizer,

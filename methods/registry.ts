@@ -10,8 +10,14 @@ import { check, UserError } from "../core/errors.ts";
 import type { CellConfig } from "../core/cell_config.ts";
 import type { LossInfo } from "./losses/info.ts";
 import { backboneFamily, BACKBONES, type ImageSpec } from "./backbone.ts";
-import type { MethodModel } from "./method.ts";
-import { type MethodDef, type MethodDefaults, type Scale, type Variant, VARIANTS } from "./method_def.ts";
+import type { MethodModel } from "./method_model.ts";
+import {
+  type MethodDef,
+  type MethodDefaults,
+  type Scale,
+  type Variant,
+  VARIANTS,
+} from "./method_definition.ts";
 import type { TrainPlan } from "./train.ts";
 import { SIMCLR } from "./simclr.ts";
 import { MOCO } from "./moco.ts";

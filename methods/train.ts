@@ -19,7 +19,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { Rng } from "../core/random.ts";
 import { applyUpdates, ctx, discardUpdates } from "../models/module.ts";
 import type { EpochPoint } from "./epoch_point.ts";
-import type { MethodModel, StepInfo, StepOutput } from "./method.ts";
+import type { MethodModel, StepInfo, StepOutput } from "./method_model.ts";
 import { clipGradNorm, Optimizer, type OptimizerConfig } from "./optim.ts";
 import { lrAt, type LrSchedule } from "./schedule.ts";
 import { loadCheckpoint, readCheckpointMeta, saveCheckpoint } from "./checkpoint.ts";

@@ -7,7 +7,7 @@
 
 import { runCli } from "../core/errors.ts";
 import { parseReportArgs } from "./cli_args.ts";
-import { catalogueRows } from "../methods/catalogue.ts";
+import { methodCardRows } from "../methods/method_cards.ts";
 import { methodMetaFromRegistry } from "./method_meta.ts";
 import { renderReport } from "./report.ts";
 
@@ -21,8 +21,8 @@ if (import.meta.main) {
     }, USAGE);
     if (!parsed) return 0;
     const { values, inDir } = parsed;
-    // T1/T2 come from the method catalogue: the registry's names and formulas, no training code.
-    const methods = methodMetaFromRegistry(catalogueRows());
+    // T1/T2 come from the method cards: the registry's names and formulas, no training code.
+    const methods = methodMetaFromRegistry(methodCardRows());
     const s = await renderReport(inDir, { methods, reportDir: values.out, fontDir: values["font-dir"] });
     console.log(
       `report: ${s.index} (${s.figures} figures, ${s.tables} tables from ${s.cells} cells; ` +

@@ -1,6 +1,6 @@
 /**
  * The formula of every loss (tables T1 baselines, T2 AMCL; `deno task vectors` names), as
- * data: no tensor code, so the reports' method catalogue (methods/catalogue.ts) can load it
+ * data: no tensor code, so the method cards (methods/method_cards.ts) can load it
  * without tfjs. Each loss file re-exports its own entry.
  *
  * @module

@@ -15,7 +15,7 @@ import { buildMethod } from "../../methods/registry.ts";
 import { LGP } from "../../methods/lgp.ts";
 import { backboneForward, type BuiltBackbone } from "../../methods/backbone.ts";
 import { contrastOptions } from "../../methods/amcl_settings.ts";
-import type { StepInfo } from "../../methods/method.ts";
+import type { StepInfo } from "../../methods/method_model.ts";
 import { amclMocov3, infonce, mocov3 } from "../../methods/losses/mod.ts";
 import { cifarImages, tinyCell } from "./helpers.ts";
 

@@ -11,7 +11,7 @@ import { ctx } from "../../models/module.ts";
 import { buildMethod } from "../../methods/registry.ts";
 import { KeyQueue } from "../../methods/key_queue.ts";
 import { backboneForward } from "../../methods/backbone.ts";
-import type { MethodModel, StepInfo } from "../../methods/method.ts";
+import type { MethodModel, StepInfo } from "../../methods/method_model.ts";
 import type { Module } from "../../models/module.ts";
 import { cifarImages, tinyCell } from "./helpers.ts";
 

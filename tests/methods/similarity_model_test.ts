@@ -10,7 +10,7 @@ import { initBackend } from "../../core/backend.ts";
 import { Rng } from "../../core/random.ts";
 import type { TauMode } from "../../core/cell_config.ts";
 import { buildMethod } from "../../methods/registry.ts";
-import type { MethodModel, PairContext, PairTemperatureFn } from "../../methods/method.ts";
+import type { MethodModel, PairContext, PairTemperatureFn } from "../../methods/method_model.ts";
 import { temperature as phiTau } from "../../methods/losses/temperature.ts";
 import type { TemperatureMlp } from "../../models/temperature.ts";
 import { tinyCell } from "./helpers.ts";

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { initBackend } from "../../core/backend.ts";
 import type { Rng } from "../../core/random.ts";
 import { Module } from "../../models/module.ts";
-import type { MethodModel, StepInfo, StepOutput } from "../../methods/method.ts";
+import type { MethodModel, StepInfo, StepOutput } from "../../methods/method_model.ts";
 import { train, type TrainData, type TrainPlan } from "../../methods/train.ts";
 import { tauStats, temperatureCollapsed } from "../../core/temperature_stats.ts";
 

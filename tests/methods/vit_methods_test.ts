@@ -12,7 +12,7 @@ import { ctx } from "../../models/module.ts";
 import type { VitForwardOptions } from "../../models/vit.ts";
 import { buildMethod } from "../../methods/registry.ts";
 import { Optimizer } from "../../methods/optim.ts";
-import type { MethodModel, StepInfo } from "../../methods/method.ts";
+import type { MethodModel, StepInfo } from "../../methods/method_model.ts";
 import { cifarImages, tinyCell } from "./helpers.ts";
 
 await initBackend("wasm");

@@ -19,7 +19,7 @@ import type {
   StepInfo,
   StepOutput,
   StepTaus,
-} from "./method.ts";
+} from "./method_model.ts";
 import type { LossOutput } from "./losses/output.ts";
 import type { CellConfig } from "../core/cell_config.ts";
 import { TemperatureMlp } from "../models/temperature.ts";

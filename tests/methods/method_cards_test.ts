@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import { catalogueRows, METHOD_CARDS } from "../../methods/catalogue.ts";
+import { METHOD_CARDS, methodCardRows } from "../../methods/method_cards.ts";
 import { listMethods, METHODS } from "../../methods/registry.ts";
 
-Deno.test("the method catalogue lists the registry's methods, in its order", () => {
+Deno.test("the method cards list the registry's methods, in its order", () => {
   assert.deepEqual(METHOD_CARDS.map((c) => c.name), METHODS.map((m) => m.name));
   assert.equal(METHOD_CARDS.length, 6);
 });
 
-Deno.test("the catalogue's rows are the registry's rows as tables T1/T2 read them", () => {
+Deno.test("the method cards' rows are the registry's rows as tables T1/T2 read them", () => {
   const fromRegistry = listMethods().map(({ method, variant, title, loss }) => ({
     method,
     variant,
@@ -15,5 +15,5 @@ Deno.test("the catalogue's rows are the registry's rows as tables T1/T2 read the
     loss,
   }));
   assert.equal(fromRegistry.length, 12);
-  assert.deepEqual(catalogueRows(), fromRegistry);
+  assert.deepEqual(methodCardRows(), fromRegistry);
 });

@@ -1,9 +1,9 @@
 /**
- * The method catalogue: what each method is called and which loss (with its formula) each
+ * The method cards: what each method is called and which loss (with its formula) each
  * variant trains, as data — no tensor code. The method files spread their card into their
- * definition (methods/registry.ts lists those); reports read the catalogue instead of the
+ * definition (methods/registry.ts lists those); reports read the cards instead of the
  * registry, so rendering tables T1/T2 never loads the training code or tfjs. A test checks
- * that the catalogue and the registry list the same methods in the same order.
+ * that the cards and the registry list the same methods in the same order.
  *
  * @module
  */
@@ -94,15 +94,15 @@ export const METHOD_CARDS: readonly MethodCard[] = [
 ];
 
 /** One row per method × variant: the fields tables T1/T2 read (reports/method_meta.ts). */
-export interface CatalogueRow {
+export interface MethodCardRow {
   method: string;
   variant: "baseline" | "amcl";
   title: string;
   loss: LossInfo;
 }
 
-/** The catalogue as method × variant rows, in table order (the shape of the registry's `listMethods()`). */
-export function catalogueRows(): CatalogueRow[] {
+/** The cards as method × variant rows, in table order (the shape of the registry's `listMethods()`). */
+export function methodCardRows(): MethodCardRow[] {
   return METHOD_CARDS.flatMap((c) =>
     (["baseline", "amcl"] as const).map((variant) => ({
       method: c.name,

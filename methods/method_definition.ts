@@ -9,7 +9,7 @@ import type { Rng } from "../core/random.ts";
 import type { CellConfig } from "../core/cell_config.ts";
 import type { LossInfo } from "./losses/info.ts";
 import type { BackboneFamily, ImageSpec } from "./backbone.ts";
-import type { MethodModel } from "./method.ts";
+import type { MethodModel } from "./method_model.ts";
 import type { TrainPlan } from "./train.ts";
 
 /** The two variants of every method. */
