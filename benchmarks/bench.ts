@@ -6,7 +6,7 @@
  * @module
  */
 import { UserError } from "../core/errors.ts";
-import type { Catalog } from "./catalog.ts";
+import type { Catalog } from "./grid_catalog.ts";
 import type { CellExecutor } from "./executor.ts";
 import { planSweep, type Sweep, sweepManifest } from "./sweep.ts";
 import { parseShard, type Shard, shardCells } from "./shard.ts";

@@ -8,10 +8,10 @@
  */
 import { UserError } from "../core/errors.ts";
 import type { CellConfig } from "../core/cell_config.ts";
-import type { Catalog } from "./catalog.ts";
+import type { Catalog } from "./grid_catalog.ts";
 import type { Overrides, Preset, Sourced } from "./preset.ts";
 import { type Scale, SETTING_KEYS, type Settings, type SettingValue } from "./settings.ts";
-import { defaultKnnEpochs, scaleDefaults, variantDefaults } from "./defaults.ts";
+import { defaultKnnEpochs, scaleDefaults, variantDefaults } from "./scale_defaults.ts";
 import { cellId } from "./cell_id.ts";
 
 /** One cell of a sweep. */

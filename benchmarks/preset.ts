@@ -17,7 +17,7 @@
  * @module
  */
 import { UserError } from "../core/errors.ts";
-import type { Catalog } from "./catalog.ts";
+import type { Catalog } from "./grid_catalog.ts";
 import { BUILTIN_PRESETS, builtinPreset } from "./presets/mod.ts";
 import {
   checkValue,

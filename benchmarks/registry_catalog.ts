@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Catalog, MethodSettings } from "./catalog.ts";
+import type { Catalog, MethodSettings } from "./grid_catalog.ts";
 import { listMethods, validateCell } from "../methods/registry.ts";
 import { BACKBONES } from "../methods/backbone.ts";
 import { DATASET_NAMES, parseDatasetName } from "../datasets/registry.ts";

@@ -8,7 +8,7 @@
  */
 import { UserError } from "../core/errors.ts";
 import type { CellConfig, TauMode } from "../core/cell_config.ts";
-import type { Catalog } from "./catalog.ts";
+import type { Catalog } from "./grid_catalog.ts";
 
 /** The settings of a cell that presets name (CellConfig less scale, seed, extra). */
 export type Settings = Omit<CellConfig, "scale" | "seed" | "extra">;

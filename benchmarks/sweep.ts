@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Catalog } from "./catalog.ts";
+import type { Catalog } from "./grid_catalog.ts";
 import { type Cell, expandGrid } from "./grid.ts";
 import { loadPreset, type Overrides, parseOverrides, type Preset } from "./preset.ts";
 import type { Scale } from "./settings.ts";

@@ -18,7 +18,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "../core/random.ts";
-import { putImages, takeImages } from "./aug_take.ts";
+import { putImages, takeImages } from "./take_put_images.ts";
 import { colourJitterTensor } from "./aug_jitter_host.ts";
 import { onHostBackend } from "./host_kernel.ts";
 

@@ -23,7 +23,7 @@ import { buildPhi, MethodBase, stepTaus } from "./method_model_base.ts";
 import type { StepOutput } from "./method_model.ts";
 import { extraNumber, extraString, type MethodDef } from "./method_definition.ts";
 import { BARLOW_CARD } from "./method_cards.ts";
-import { resnetDefaults, sgdPlan } from "./defaults.ts";
+import { resnetDefaults, sgdPlan } from "./family_defaults.ts";
 import { temperatureOptions } from "./amcl_settings.ts";
 import { barlow } from "./losses/barlow.ts";
 import { amclBarlow } from "./losses/amcl_barlow.ts";

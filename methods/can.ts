@@ -36,7 +36,7 @@ import { buildPhi, MethodBase, stepTaus } from "./method_model_base.ts";
 import type { StepOutput } from "./method_model.ts";
 import { extraBool, extraNumber, type MethodDef } from "./method_definition.ts";
 import { CAN_CARD } from "./method_cards.ts";
-import { vitDefaults } from "./defaults.ts";
+import { vitDefaults } from "./family_defaults.ts";
 import { contrastOptions } from "./amcl_settings.ts";
 import { maskedPatchMse, normalizePatches } from "./patch_loss.ts";
 import { maeDecoderFromCell } from "./mae_decoder_from_cell.ts";

@@ -40,7 +40,7 @@ import type { StepInfo, StepOutput } from "./method_model.ts";
 import type { ParamGroup } from "./optim.ts";
 import { extraNumber, type MethodDef } from "./method_definition.ts";
 import { LGP_CARD } from "./method_cards.ts";
-import { vitDefaults } from "./defaults.ts";
+import { vitDefaults } from "./family_defaults.ts";
 import { contrastOptions } from "./amcl_settings.ts";
 import { maskedPatchMse, normalizePatches } from "./patch_loss.ts";
 import { maeDecoderFromCell } from "./mae_decoder_from_cell.ts";

@@ -23,7 +23,7 @@ import { buildPhi, MethodBase, type Projector, stepTaus } from "./method_model_b
 import type { StepOutput } from "./method_model.ts";
 import { extraNumber, type MethodDef } from "./method_definition.ts";
 import { MOCO_CARD } from "./method_cards.ts";
-import { resnetDefaults, sgdPlan } from "./defaults.ts";
+import { resnetDefaults, sgdPlan } from "./family_defaults.ts";
 import { contrastOptions } from "./amcl_settings.ts";
 import { KeyQueue } from "./key_queue.ts";
 import { emaUpdate } from "./ema.ts";

@@ -19,7 +19,7 @@ import { buildPhi, MethodBase, stepTaus } from "./method_model_base.ts";
 import type { StepOutput } from "./method_model.ts";
 import { extraNumber, type MethodDef } from "./method_definition.ts";
 import { SIMCLR_CARD } from "./method_cards.ts";
-import { resnetDefaults, sgdPlan } from "./defaults.ts";
+import { resnetDefaults, sgdPlan } from "./family_defaults.ts";
 import { contrastOptions } from "./amcl_settings.ts";
 import { ntxent } from "./losses/ntxent.ts";
 import { amclNtxent } from "./losses/amcl_ntxent.ts";

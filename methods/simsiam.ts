@@ -20,7 +20,7 @@ import { buildPhi, MethodBase, stepTaus } from "./method_model_base.ts";
 import type { StepOutput } from "./method_model.ts";
 import { extraNumber, type MethodDef } from "./method_definition.ts";
 import { SIMSIAM_CARD } from "./method_cards.ts";
-import { resnetDefaults, sgdPlan } from "./defaults.ts";
+import { resnetDefaults, sgdPlan } from "./family_defaults.ts";
 import { temperatureOptions } from "./amcl_settings.ts";
 import { simsiam } from "./losses/simsiam.ts";
 import { amclSimsiam } from "./losses/amcl_simsiam.ts";
