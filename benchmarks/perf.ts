@@ -182,7 +182,7 @@ export interface PerfReport {
 const MiB = 1024 * 1024;
 
 /** Load average: `Deno.loadavg()` (needs --allow-sys=loadavg), else /proc/loadavg (needs -A). */
-function loadavg(): number[] | null {
+export function loadavg(): number[] | null {
   try {
     return Deno.loadavg().map((x) => Math.round(x * 100) / 100);
   } catch { /* no permission: try /proc */ }
@@ -203,7 +203,8 @@ export function processPeakRssMiB(): number | null {
   }
 }
 
-function machineInfo(): MachineInfo {
+/** The machine a run came from (load at the start; the caller fills the end). */
+export function machineInfo(): MachineInfo {
   let cores = 0;
   try {
     cores = os.cpus().length;
@@ -345,7 +346,7 @@ function rss(): number {
 }
 
 /** Trains `model` for `steps` steps through the training loop, reporting each step. */
-async function runSteps(
+export async function runSteps(
   row: {
     method: string;
     variant: "baseline" | "amcl";

@@ -11,6 +11,7 @@ import { parseBackendName } from "../core/backend.ts";
 import { runPerf } from "./perf.ts";
 import { perfRows, selectRows } from "./perf_rows.ts";
 import { formatPerf } from "./perf_table.ts";
+import { formatVsTorch, runVsTorch } from "./perf_native.ts";
 
 const USAGE = `usage: deno task perf [--json] [--backend auto|wasm|cpu|webgpu|tensorflow[,…]] [--steps N]
   [--heavy-steps N] [--rows ID,…] [--threads N] [--no-peer] [--leak-steps N] [--kernels N] [--tiny] [--out FILE] [--list]
@@ -26,7 +27,12 @@ Times one training step per row and backend beside the PyTorch peer (same shapes
   --tiny       shrink every shape (smoke test)
   --out FILE   also write the JSON report there, after every row
   --json       print the JSON report instead of the table
-  --list       print the row ids and exit`;
+  --list       print the row ids and exit
+deno task perf --vs-torch [--widths 1/8,1/4,1] [--batch 128] [--threads 1,all] [--rounds 3] [--steps 3]
+  [--sweeps quick,ref-cifar-subset] [--no-peer] [--json] [--out FILE]
+  the native backend's SimCLR step beside PyTorch at each width and thread count ("all" = every
+  core), suite and peer alternated per round (median and min–max over rounds, load before/after);
+  --sweeps also times whole sweeps of those presets on native and on wasm (cells per hour; long)`;
 
 await runCli(async () => {
   const parsed = parseCli(
@@ -44,11 +50,41 @@ await runCli(async () => {
       kernels: { type: "string", default: "0" },
       tiny: { type: "boolean", default: false },
       out: { type: "string" },
+      "vs-torch": { type: "boolean", default: false },
+      widths: { type: "string", default: "1/8,1/4,1" },
+      batch: { type: "string", default: "128" },
+      rounds: { type: "string", default: "3" },
+      sweeps: { type: "string", default: "" },
     },
     USAGE,
   );
   if (!parsed) return;
   const { values } = parsed;
+  if (values["vs-torch"]) {
+    const cores = navigator.hardwareConcurrency || 1;
+    // Flags whose defaults differ in this mode (every core too; fewer steps per round).
+    const given = (flag: string) => Deno.args.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`));
+    const threads = given("threads") ? values.threads : "1,all";
+    const report = await runVsTorch({
+      widths: values.widths.split(",").map((w) => {
+        const m = /^\s*1\/(\d+)\s*$/.exec(w);
+        const v = m ? 1 / Number(m[1]) : Number(w);
+        check(Number.isFinite(v) && v > 0 && v <= 4, `--widths ${w}: use 1/8, 1/4, 1, 2 …`);
+        return v;
+      }),
+      batch: intOption("batch", values.batch),
+      threads: threads.split(",").map((t) => t.trim() === "all" ? cores : intOption("threads", t.trim())),
+      rounds: intOption("rounds", values.rounds),
+      steps: given("steps") ? intOption("steps", values.steps) : 3,
+      peer: !values["no-peer"],
+      sweeps: values.sweeps.split(",").map((x) => x.trim()).filter(Boolean),
+      progress: Deno.stdout.isTerminal() ? (line: string) => console.error(line) : undefined,
+    });
+    const json = JSON.stringify(report, null, 2);
+    if (values.out) await Deno.writeTextFile(values.out, json + "\n");
+    console.log(values.json ? json : formatVsTorch(report));
+    return;
+  }
   const filters = values.rows.split(",").map((s) => s.trim()).filter(Boolean);
   const all = perfRows(intOption("leak-steps", values["leak-steps"]));
   if (values.list) {
