@@ -11,6 +11,7 @@ export {
   activeBackend,
   type BackendInfo,
   type BackendName,
+  type BackendOptions,
   type BackendProbe,
   BACKENDS,
   type ConcreteBackend,
@@ -20,6 +21,8 @@ export {
   parseBackendName,
   probeBackend,
 } from "./backend.ts";
+export { type Dnnl, DNNL_INSTALL_HINT, type DnnlAbsent, type DnnlVersion, loadDnnl } from "./native/dnnl.ts";
+export { type NativeKernelCount, nativeKernelCounts, resetNativeKernelCounts } from "./native/kernels.ts";
 export { registerWasmGradients, WASM_GRADIENT_KERNELS } from "./wasm_grads.ts";
 export { hasGradient } from "./gradients.ts";
 export { captureEnv, type EnvInfo } from "./env.ts";
