@@ -2,7 +2,7 @@
  * Every folder a user names works with the tasks as deno.json writes them (issue 14 item
  * 2): a sweep, its report, a comparison, a merge and emitted cluster files, all in folders
  * outside the checkout (by a relative `../…` path and by an absolute one), with no flag
- * added by hand.
+ * added by hand, and under folders that do not exist yet.
  */
 import assert from "node:assert/strict";
 import { join, relative } from "node:path";
@@ -48,16 +48,18 @@ Deno.test("tasks write where they are told: bench, report, compare, merge and em
     assert.ok(await isFile(join(run, "report", "index.html")), "bench renders the report into OUT/report");
     assert.equal([...Deno.readDirSync(join(run, "cells"))].filter((e) => e.name.endsWith(".json")).length, 2);
 
-    ok(await task("report", "--in", run, "--out", join(tmp, "report2")), "report --out");
-    assert.ok(await isFile(join(tmp, "report2", "index.html")));
+    // Each destination lies under folders that do not exist yet: the task makes them.
+    const fresh = join(tmp, "not", "yet");
+    ok(await task("report", "--in", run, "--out", join(fresh, "report2")), "report --out");
+    assert.ok(await isFile(join(fresh, "report2", "index.html")));
 
-    ok(await task("compare", "--in", run, "--out", join(tmp, "cmp")), "compare --out");
-    assert.ok(await isFile(join(tmp, "cmp", "compare.csv")));
-    assert.ok(await isFile(join(tmp, "cmp", "compare.md")));
+    ok(await task("compare", "--in", run, "--out", join(fresh, "cmp")), "compare --out");
+    assert.ok(await isFile(join(fresh, "cmp", "compare.csv")));
+    assert.ok(await isFile(join(fresh, "cmp", "compare.md")));
 
-    ok(await task("merge", run, "--out", join(tmp, "merged"), "--quiet"), "merge --out");
+    ok(await task("merge", run, "--out", join(fresh, "merged"), "--quiet"), "merge --out");
     assert.equal(
-      await Deno.readTextFile(join(tmp, "merged", "results.csv")),
+      await Deno.readTextFile(join(fresh, "merged", "results.csv")),
       await Deno.readTextFile(join(run, "results.csv")),
     );
 

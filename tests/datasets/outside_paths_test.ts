@@ -1,7 +1,7 @@
 /**
  * The data tasks write where they are told (issue 14 item 2): `data preview --out` and
- * `data:fetch --data-dir` into folders outside the checkout, with deno.json's tasks as
- * written; the hint after a failed download repeats the `--data-dir` it was given.
+ * `data:fetch --data-dir` into folders outside the checkout (preview's folder made when
+ * missing), with deno.json's tasks as written; the hint after a failed download repeats the `--data-dir` it was given.
  */
 import assert from "node:assert/strict";
 import { join, relative } from "node:path";
@@ -36,6 +36,18 @@ Deno.test("data preview --out and data:fetch --data-dir write into folders outsi
     assert.equal(p.code, 0, p.err);
     const bytes = await Deno.readFile(join(tmp, "views", "preview.png"));
     assert.deepEqual([...bytes.subarray(1, 4)], [..."PNG"].map((c) => c.charCodeAt(0)));
+
+    // Into folders that do not exist yet: they are made (no NotFound stack trace).
+    const deep = join(tmp, "new", "deeper", "preview.png");
+    const d = await task("data", "preview", "embedded", "--rows", "1", "--out", deep);
+    assert.equal(d.code, 0, d.err);
+    assert.deepEqual([...(await Deno.readFile(deep)).subarray(1, 4)], [..."PNG"].map((c) => c.charCodeAt(0)));
+    // A file where a folder is named is one line naming the path, exit 2, no stack trace.
+    const blocked = join(tmp, "views", "preview.png", "x.png");
+    const b = await task("data", "preview", "embedded", "--rows", "1", "--out", blocked);
+    assert.equal(b.code, 2, b.err);
+    assert.equal(b.err.trimEnd().split("\n").length, 1, b.err);
+    assert.ok(b.err.startsWith(`error: --out ${blocked}: cannot write the preview there`), b.err);
 
     // data:fetch makes DATA/NAME outside the checkout; with no network here the download
     // fails, and the hint names that folder and the same --data-dir.
