@@ -16,7 +16,7 @@ import type { RunData } from "./load.ts";
 import type { MethodMeta } from "./method_meta.ts";
 import { formulaCellHtml } from "./t1_losses.ts";
 import { t2CellHtml } from "./t2_amcl_losses.ts";
-import { cellHtml, tableToHtml } from "./table.ts";
+import { cellHtml, type CellValue, type Table, tableToHtml } from "./table.ts";
 
 /** A figure with its rendered SVG and file names, as the page needs it. */
 export interface PageFigure {
@@ -116,6 +116,26 @@ function configSummary(c: Record<string, unknown> | undefined): string {
   return keys.filter((k) => c[k] !== undefined).map((k) => `${k}=${String(c[k])}`).join(" ");
 }
 
+/** The cell renderer of a table whose formulas show as MathML (T1, T2), else `undefined`. */
+function formulaCells(
+  id: string,
+  methods: readonly MethodMeta[],
+): ((key: string, v: CellValue | undefined) => string | null) | undefined {
+  return id === "T2" ? t2CellHtml(methods) : id === "T1" ? formulaCellHtml : undefined;
+}
+
+/**
+ * A table as the standalone `TABLE.html` file written beside the report: a small UTF-8
+ * page holding the table exactly as `index.html` shows it (T1/T2's formulas as MathML;
+ * the CSV and Markdown keep the LaTeX).
+ */
+export function standaloneTableHtml(t: Table, methods: readonly MethodMeta[]): string {
+  const title = escapeHtml(`${t.id}. ${t.title}`);
+  const head = `<head><meta charset="utf-8"><title>${title}</title><style>${STYLE}</style></head>`;
+  const table = tableToHtml(t, formulaCells(t.id, methods));
+  return `<!doctype html>\n<html lang="en">${head}\n<body>\n${table}\n</body></html>\n`;
+}
+
 function artefactHtml(a: Artefact, input: PageInput, n: number): string {
   const anchor = anchorId(a.id);
   if (a.kind === "figure") {
@@ -141,7 +161,7 @@ function artefactHtml(a: Artefact, input: PageInput, n: number): string {
       `</figure>`;
   }
   const t = input.tables.get(a.id);
-  const custom = a.id === "T2" ? t2CellHtml(input.methods) : a.id === "T1" ? formulaCellHtml : undefined;
+  const custom = formulaCells(a.id, input.methods);
   const links = t
     ? `<p class="links">files: <a href="${escapeHtml(t.files.csv)}">CSV</a> · <a href="${
       escapeHtml(t.files.md)

@@ -10,11 +10,11 @@
 import { buildArtefacts } from "./artefacts.ts";
 import type { Artefact } from "./context.ts";
 import { escapeMarkdown } from "./escape.ts";
-import { buildIndexHtml, type PageFigure, type PageTable } from "./html.ts";
+import { buildIndexHtml, type PageFigure, type PageTable, standaloneTableHtml } from "./html.ts";
 import { loadRun, type RunData } from "./load.ts";
 import type { MethodMeta } from "./method_meta.ts";
 import { renderSvg, svgToPng } from "./render.ts";
-import { tableToCsv, tableToHtml, tableToMarkdown } from "./table.ts";
+import { tableToCsv, tableToMarkdown } from "./table.ts";
 
 /** Options of {@link renderReport}. */
 export interface ReportOptions {
@@ -95,7 +95,7 @@ export async function renderRun(run: RunData, opts: ReportOptions = {}): Promise
       await write(f.csv, tableToCsv(a));
       const m = tableToMarkdown(a);
       await write(f.md, m);
-      await write(f.html, tableToHtml(a) + "\n");
+      await write(f.html, standaloneTableHtml(a, methods));
       tables.set(a.id, { id: a.id, files: f });
       md.push(m);
     }

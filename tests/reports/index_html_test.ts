@@ -72,6 +72,16 @@ Deno.test("index.html: escaped data, embedded specs, missing cells listed", asyn
     (await Deno.readTextFile(`${dir}/report/T1.md`)).includes("`" + latex + "`"),
     "T1.md keeps the LaTeX",
   );
+  // The standalone T1.html/T2.html beside the report show the formulas as the page does.
+  for (const id of ["T1", "T2"]) {
+    const page = await Deno.readTextFile(`${dir}/report/${id}.html`);
+    assert.match(page, /^<!doctype html>\n<html lang="en"><head><meta charset="utf-8">/, `${id}.html`);
+    const maths = page.match(/<math [^>]*>/g) ?? [];
+    assert.equal(maths.length, fixtureMethods().length, `${id}.html: one <math> per row`);
+    assert.ok(page.includes('<annotation encoding="application/x-tex">'), `${id}.html keeps the source`);
+  }
+  assert.ok(!(await Deno.readTextFile(`${dir}/report/T1.html`)).includes(`<code>${latex}</code>`));
+  assert.ok((await Deno.readTextFile(`${dir}/report/T2.html`)).includes("<mark>"), "T2.html marks Ω");
   await Deno.remove(dir, { recursive: true });
 });
 
@@ -214,6 +224,19 @@ Deno.test("index.html at 1400 px: no sideways page scroll, wide figures and tabl
       facts.maths.filter((m) => m.fracsStacked).length >= methods.length,
       "fractions are laid out as mathematics (numerator above denominator)",
     );
+    // The standalone T1.html shows its formulas as mathematics too.
+    await openPage(browser, `${dir}/report/T1.html`);
+    const alone = await browser.evaluate<Array<{ w: number; h: number; annotationShown: boolean }>>(`(() =>
+      [...document.querySelectorAll('math')].map((m) => {
+        const r = m.getBoundingClientRect();
+        const a = m.querySelector('annotation');
+        const ar = a ? a.getBoundingClientRect() : { width: 0, height: 0 };
+        return { w: r.width, h: r.height, annotationShown: ar.width > 0 && ar.height > 0 };
+      }))()`);
+    assert.equal(alone.length, methods.length, "T1.html: one <math> per row");
+    for (const [i, m] of alone.entries()) {
+      assert.ok(m.w > 100 && m.h > 15 && !m.annotationShown, `T1.html formula ${i}: ${JSON.stringify(m)}`);
+    }
     assert.deepEqual(browser.errors, [], `console errors: ${browser.errors.join("; ")}`);
   } finally {
     await browser.close();
