@@ -44,6 +44,7 @@ const SUBSTITUTIONS: ReadonlyArray<readonly [string, string]> = [
   ["data:fetch NAME", "data:fetch cifar10"],
   ["NAME", "embedded"],
   ["--workers N", "--workers 1"],
+  ["--threads N", "--threads 1"],
   ["--set key=value", "--set epochs=1"],
   ["--shard i/n", "--shard 0/1"],
   ["--rows ID", "--rows augment-abcde-256"],
