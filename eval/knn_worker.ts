@@ -1,5 +1,5 @@
 /**
- * A Web Worker of `knnPredictParallel` (knn.ts): starts the backend it is told, builds a
+ * A Web Worker of `knnPredictParallel` (knn_pool.ts): starts the backend it is told, builds a
  * {@link KnnBank} from the normalised bank it receives once, then classifies the query
  * batches it is sent, one reply per batch. Replies with `{kind: "error"}` on failure.
  *
@@ -8,7 +8,8 @@
 /// <reference lib="deno.worker" />
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../core/backend.ts";
-import { KnnBank, type KnnWorkerInit, type KnnWorkerReply } from "./knn.ts";
+import { KnnBank } from "./knn_classifier.ts";
+import type { KnnWorkerInit, KnnWorkerReply } from "./knn_pool.ts";
 import type { FeatureMatrix } from "./features.ts";
 
 let bank: KnnBank | null = null;

@@ -25,17 +25,9 @@ export {
   selectRows,
 } from "./features.ts";
 export { labelledSplit, splitImages } from "./split_input.ts";
-export {
-  autoKnnWorkers,
-  knnEvaluate,
-  knnEvaluateParallel,
-  knnMonitor,
-  type KnnOptions,
-  type KnnParallelOptions,
-  knnPredict,
-  knnPredictParallel,
-  type KnnResult,
-} from "./knn.ts";
+export { knnEvaluate, knnEvaluateParallel, knnMonitor, type KnnResult } from "./knn.ts";
+export { type KnnOptions, knnPredict } from "./knn_classifier.ts";
+export { autoKnnWorkers, type KnnParallelOptions, knnPredictParallel } from "./knn_pool.ts";
 export {
   linearProbe,
   type LinearProbeOptions,

@@ -22,7 +22,8 @@ import {
   pixelFeatures,
 } from "./features.ts";
 import { labelledSplit, splitImages } from "./split_input.ts";
-import { autoKnnWorkers, knnEvaluateParallel, type KnnResult } from "./knn.ts";
+import { knnEvaluateParallel, type KnnResult } from "./knn.ts";
+import { autoKnnWorkers } from "./knn_pool.ts";
 import { linearProbe, type LinearProbeResult } from "./linear.ts";
 import { DEFAULT_LABELS_PER_CLASS, labelEfficiency, type LabelEfficiencyResult } from "./label_efficiency.ts";
 import {

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { initBackend } from "../../core/backend.ts";
 import { UserError } from "../../core/errors.ts";
 import type { FeatureMatrix, Labelled } from "../../eval/features.ts";
-import { knnEvaluate, knnPredict } from "../../eval/knn.ts";
+import { knnEvaluate } from "../../eval/knn.ts";
+import { knnPredict } from "../../eval/knn_classifier.ts";
 import { labelledSplit } from "../../eval/split_input.ts";
 
 await initBackend("cpu");

@@ -3,13 +3,9 @@ import { initBackend } from "../../core/backend.ts";
 import { UserError } from "../../core/errors.ts";
 import { Rng } from "../../core/random.ts";
 import type { FeatureMatrix, Labelled } from "../../eval/features.ts";
-import {
-  autoKnnWorkers,
-  knnEvaluate,
-  knnEvaluateParallel,
-  knnPredict,
-  knnPredictParallel,
-} from "../../eval/knn.ts";
+import { knnEvaluate, knnEvaluateParallel } from "../../eval/knn.ts";
+import { knnPredict } from "../../eval/knn_classifier.ts";
+import { autoKnnWorkers, knnPredictParallel } from "../../eval/knn_pool.ts";
 
 await initBackend("wasm");
 
