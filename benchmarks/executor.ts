@@ -1,7 +1,7 @@
 /**
  * The contract between the runner and whatever trains one cell: a cell executor takes a
  * resolved {@link CellConfig} and returns its {@link CellRecord}. The real executor is
- * `benchmarks/cell.ts`; tests inject their own. Executors are named by module URL (a
+ * `benchmarks/run_cell.ts`; tests inject their own. Executors are named by module URL (a
  * module exporting `executeCell`) so that Web Workers can load them.
  *
  * @module
@@ -50,7 +50,7 @@ export interface ExecutorModule {
 }
 
 /** URL of the real executor module. */
-export const REAL_EXECUTOR: string = new URL("./cell.ts", import.meta.url).href;
+export const REAL_EXECUTOR: string = new URL("./run_cell.ts", import.meta.url).href;
 
 /** Imports an executor module by URL and checks its shape. */
 export async function loadExecutor(url: string): Promise<CellExecutor> {

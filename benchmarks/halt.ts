@@ -5,7 +5,7 @@
  * stderr, `halted at POINT in cell ID`, then blocks its thread until the process is killed.
  * Unset (the normal case) it does nothing.
  *
- * Points of the real executor (`benchmarks/cell.ts`):
+ * Points of the real executor (`benchmarks/run_cell.ts`):
  * - `step:E:S`: after step S of epoch E (both 1-based); mid-epoch when S is not the
  *   epoch's last step, so the cell folder holds the checkpoint of epoch E − 1;
  * - `trained`: training has returned, the last epoch's checkpoint is written, evaluation

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { initBackend } from "../../core/backend.ts";
 import { UserError } from "../../core/errors.ts";
-import { executeCell } from "../../benchmarks/cell.ts";
+import { executeCell } from "../../benchmarks/run_cell.ts";
 import { cellId } from "../../benchmarks/cell_id.ts";
 import { openCellData } from "../../benchmarks/cell_data.ts";
 import { checkpointEvalModel, loadCheckpointModel } from "../../benchmarks/checkpoint_model.ts";
