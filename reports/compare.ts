@@ -15,36 +15,12 @@
 import type { CellConfig } from "../core/cell_config.ts";
 import type { CellRecord } from "../benchmarks/record.ts";
 import { collapseNote, isCollapsed } from "./collapse.ts";
+import { AMCL_KNOBS, CORE_FIELDS } from "./config_fields.ts";
 import { meanStd, pValue, signed } from "./format.ts";
 import { axisFields, type CellGroup, configKey, describe, groupCells, varyingFields } from "./grouping.ts";
 import { type AccuracyMetric, METRIC_LABEL, metricValue, percentFactor, primaryMetric } from "./metrics.ts";
 import { type PairedTTest, pairedTTest, summarize, type Summary } from "./stats.ts";
 import type { Table } from "./table.ts";
-
-/** Config fields only AMCL uses: a baseline need not match them to be AMCL's partner. */
-export const AMCL_KNOBS: ReadonlyArray<keyof CellConfig> = [
-  "heads",
-  "topk",
-  "tauMode",
-  "tau",
-  "tauMin",
-  "tauMax",
-  "negReg",
-  "beta",
-];
-
-/** Fields that still identify "the same experiment" when the strict match finds no baseline. */
-const CORE_FIELDS: ReadonlyArray<keyof CellConfig> = [
-  "method",
-  "dataset",
-  "backbone",
-  "width",
-  "epochs",
-  "batchSize",
-  "augs",
-  "probeEpochs",
-  "scale",
-];
 
 /** Outcome of one grid point for the first side (AMCL, or run A). */
 export type Outcome = "win" | "tie" | "loss" | "untested" | "n/a";

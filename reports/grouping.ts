@@ -7,6 +7,7 @@
 
 import type { CellConfig } from "../core/cell_config.ts";
 import type { CellRecord } from "../benchmarks/record.ts";
+import { CONFIG_FIELDS } from "./config_fields.ts";
 
 /** Records of one configuration over seeds. */
 export interface CellGroup {
@@ -17,33 +18,6 @@ export interface CellGroup {
   /** Records sorted by seed. */
   records: CellRecord[];
 }
-
-/** Every configuration field, in display order. */
-export const CONFIG_FIELDS: ReadonlyArray<keyof CellConfig> = [
-  "method",
-  "variant",
-  "dataset",
-  "backbone",
-  "width",
-  "epochs",
-  "batchSize",
-  "heads",
-  "topk",
-  "augs",
-  "tauMode",
-  "tau",
-  "tauMin",
-  "tauMax",
-  "negReg",
-  "beta",
-  "lr",
-  "probeEpochs",
-  "labelsPerClass",
-  "knnEpochs",
-  "scale",
-  "seed",
-  "extra",
-];
 
 function stable(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(stable);

@@ -10,6 +10,7 @@
 
 import type { CellRecord } from "../benchmarks/record.ts";
 import type { PresetArtefacts } from "./artefacts.ts";
+import { SUMMARY_FIELDS } from "./config_fields.ts";
 import type { Artefact } from "./context.ts";
 import { escapeHtml, jsonForScript } from "./escape.ts";
 import type { RunData } from "./load.ts";
@@ -99,21 +100,7 @@ function distinct(records: readonly CellRecord[], f: (r: CellRecord) => string |
 
 function configSummary(c: Record<string, unknown> | undefined): string {
   if (!c) return "—";
-  const keys = [
-    "method",
-    "variant",
-    "dataset",
-    "backbone",
-    "width",
-    "epochs",
-    "heads",
-    "augs",
-    "tauMode",
-    "tauMin",
-    "negReg",
-    "seed",
-  ];
-  return keys.filter((k) => c[k] !== undefined).map((k) => `${k}=${String(c[k])}`).join(" ");
+  return SUMMARY_FIELDS.filter((k) => c[k] !== undefined).map((k) => `${k}=${String(c[k])}`).join(" ");
 }
 
 /** The cell renderer of a table whose formulas show as MathML (T1, T2), else `undefined`. */

@@ -10,6 +10,7 @@
 import type { CellConfig } from "../core/cell_config.ts";
 import { type CellRecord, RECORD_SCHEMA } from "../benchmarks/record.ts";
 import { UserError } from "../core/errors.ts";
+import { REQUIRED_FIELDS } from "./config_fields.ts";
 
 /** A cell the manifest expects but for which no record is stored. */
 export interface MissingCell {
@@ -88,7 +89,7 @@ export function validateRecord(raw: unknown, where: string): CellRecord {
     }
   }
   const c = r.config as Record<string, unknown>;
-  for (const key of ["method", "variant", "dataset", "backbone", "seed"]) {
+  for (const key of REQUIRED_FIELDS) {
     if (c[key] === undefined) {
       throw new UserError(`${where}: config.${key} is missing; the record is damaged, re-run the cell`);
     }

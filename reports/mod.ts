@@ -7,8 +7,8 @@
 
 export { renderReport, renderRun, type ReportOptions, type ReportSummary } from "./report.ts";
 export { loadRun, type MissingCell, type RunData, type RunManifest } from "./load.ts";
+export { AMCL_KNOBS, CONFIG_FIELDS } from "./config_fields.ts";
 export {
-  AMCL_KNOBS,
   compareRuns,
   compareVariants,
   type Comparison,

@@ -7,6 +7,7 @@
  */
 
 import type { CellRecord } from "../benchmarks/record.ts";
+import { CONFIG_FIELDS, COST_ROW_FIELDS } from "./config_fields.ts";
 import { artefactId, type BuildContext } from "./context.ts";
 import { count, meanStd, mib, signed } from "./format.ts";
 import { backboneLabel, groupCells } from "./grouping.ts";
@@ -20,25 +21,8 @@ function stat(records: readonly CellRecord[], f: (r: CellRecord) => number) {
 /** Builds T8 from every record of `ctx` (null without records). */
 export function buildT8(ctx: BuildContext): Table | null {
   if (ctx.records.length === 0) return null;
-  // A cost row: method × backbone × width × batch × variant × heads (seeds and other knobs pooled).
-  const groups = groupCells(ctx.records, [
-    "seed",
-    "augs",
-    "tau",
-    "tauMin",
-    "tauMax",
-    "negReg",
-    "beta",
-    "lr",
-    "probeEpochs",
-    "labelsPerClass",
-    "knnEpochs",
-    "epochs",
-    "tauMode",
-    "topk",
-    "dataset",
-    "extra",
-  ]);
+  // A cost row: method × variant × backbone × width × batch × heads × scale (seeds and other knobs pooled).
+  const groups = groupCells(ctx.records, CONFIG_FIELDS.filter((f) => !COST_ROW_FIELDS.includes(f)));
   const baseTime = new Map<string, number>();
   const baseParams = new Map<string, number>();
   const keyOf = (r: CellRecord) =>
