@@ -11,12 +11,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { AnyKernelFunc, KernelArgs } from "./replace.ts";
 import { heapBuffer, heapOffset, onHeap } from "./on_heap.ts";
+import type { WasmBackend } from "./wasm_backend.ts";
 import { CONV_FORWARD_WASM } from "./conv_forward_wasm.ts";
-
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  disposeData(dataId: object): boolean;
-}
 
 type ConvFn = (...args: number[]) => void;
 
@@ -51,7 +47,7 @@ export function simdConv2d(args: KernelArgs): tf.TensorInfo | null {
   if (pt < 0 || pl < 0 || pb < 0 || pr < 0) return null;
   const ex = onHeap("conv_forward", CONV_FORWARD_WASM, args.backend);
   if (!ex) return null;
-  const b = args.backend as WasmBackendLike;
+  const b = args.backend as WasmBackend;
   const [N, H, W] = x.shape;
   const { outHeight: Ho, outWidth: Wo, strideHeight: sh, strideWidth: sw } = info;
   const need = (Math.ceil(Wo / 4) * 4 - 1) * sw + KW;

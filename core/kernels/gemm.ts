@@ -12,12 +12,8 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { heapOffset, onHeap } from "./on_heap.ts";
+import type { WasmBackend } from "./wasm_backend.ts";
 import { GEMM_WASM } from "./gemm_wasm.ts";
-
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  disposeData(dataId: object): boolean;
-}
 
 type GemmFn = (a: number, bp: number, c: number, M: number, K: number, P: number, ldc: number) => void;
 
@@ -26,7 +22,7 @@ const ROW_BLOCK_BYTES = 192 * 1024;
 
 /** The kernel on `backend`'s memory, or null (not wasm, or no relaxed SIMD). */
 function gemmKernel(backend: unknown): GemmFn | null {
-  if (!backend || typeof (backend as WasmBackendLike).makeOutput !== "function") return null;
+  if (!backend || typeof (backend as WasmBackend).makeOutput !== "function") return null;
   const ex = onHeap("gemm", GEMM_WASM, backend);
   return ex ? ex.gemm as GemmFn : null;
 }
@@ -126,7 +122,7 @@ export function matMulPacked(a: tf.Tensor2D, rhs: PackedRhs): tf.Tensor2D {
   const [M, K] = a.shape;
   if (K !== rhs.K) throw new Error(`matMulPacked: a has ${K} columns, the packed side ${rhs.K} rows`);
   const backend = tf.backend();
-  const b = backend as unknown as WasmBackendLike;
+  const b = backend as unknown as WasmBackend;
   const P = rhs.panels.shape[0];
   const W = P * 8;
   const out = b.makeOutput([M, W], "float32");

@@ -8,23 +8,10 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs-core";
+import type { CpuBackend, WasmBackend } from "./wasm_backend.ts";
 
-/** The parts of tfjs-backend-wasm's backend used here. */
-interface WasmBackendLike {
-  makeOutput(
-    shape: number[],
-    dtype: tf.DataType,
-    memoryOffset?: number,
-    values?: tf.TypedArray,
-  ): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): tf.TypedArray;
-}
-
-/** The parts of tfjs-backend-cpu's backend used here. */
-interface CpuBackendLike {
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: tf.TypedArray): tf.TensorInfo;
-  readSync(dataId: object): tf.TypedArray;
-}
+type WasmBackendLike = Pick<WasmBackend, "makeOutput" | "typedArrayFromHeap">;
+type CpuBackendLike = Pick<CpuBackend, "makeTensorInfo" | "readSync">;
 
 /**
  * Backends whose tensors the kernels of this folder read and write directly. `native` is a

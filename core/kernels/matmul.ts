@@ -14,6 +14,7 @@ import type { AnyKernelFunc, KernelArgs } from "./replace.ts";
 import { Host, sizeOf } from "./host.ts";
 import { packColumns, packRows, simdGemm } from "./gemm.ts";
 import { heapOffset } from "./on_heap.ts";
+import type { WasmBackend } from "./wasm_backend.ts";
 
 const BLOCK = 32;
 
@@ -41,9 +42,7 @@ export function transposeInto(
   }
 }
 
-interface Disposer {
-  disposeData(dataId: object, force?: boolean): boolean;
-}
+type Disposer = Pick<WasmBackend, "disposeData">;
 
 /** A transposed copy of the last two axes of `x` on wasm. */
 function transposed(h: Host, x: tf.TensorInfo): tf.TensorInfo {

@@ -7,12 +7,9 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs-core";
+import type { WasmBackend } from "./wasm_backend.ts";
 
-/** The parts of tfjs-backend-wasm's backend used here. */
-export interface WasmHeapBackend {
-  wasm: { asm?: { memory?: WebAssembly.Memory }; wasmExports?: { memory?: WebAssembly.Memory } };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-}
+type WasmHeapBackend = Pick<WasmBackend, "wasm" | "dataIdMap">;
 
 /** Instances per memory (the wasm and native backends each have their own heap), then per key. */
 const instances = new WeakMap<WebAssembly.Memory, Map<string, WebAssembly.Exports | null>>();
