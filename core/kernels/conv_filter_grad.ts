@@ -1,7 +1,7 @@
 /**
  * The SIMD filter-gradient kernel of `conv_filter_grad.wat`, instantiated on tfjs-wasm's own
  * memory (so it reads x and dy and writes dW in place, no copies). Used by the wasm
- * `Conv2DBackpropFilter` (core/wasm_grads.ts) for NHWC convs with Cin % 4 == 0 and
+ * `Conv2DBackpropFilter` (conv_backprop_filter.ts) for NHWC convs with Cin % 4 == 0 and
  * Cout % 8 == 0; {@link simdFilterGrad} returns false where it cannot run (the caller then
  * takes its general path).
  *

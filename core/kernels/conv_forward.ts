@@ -4,7 +4,7 @@
  * is copied into a zero-padded buffer only when the padding (or the kernel's 4-column
  * blocks) needs it. Every other case — and engines without relaxed SIMD — keeps tfjs-wasm's
  * XNNPACK kernel. The input gradient of a stride-1 conv (a forward conv with the rotated
- * filter, core/wasm_grads.ts) goes through here too.
+ * filter, conv_backprop_input.ts) goes through here too.
  *
  * @module
  */

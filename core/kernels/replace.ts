@@ -37,3 +37,10 @@ export function replaceWasmKernels(
   }
   return shipped;
 }
+
+/** The kernel function tfjs has registered as `name` on `backend` (throws when there is none). */
+export function registeredKernel(name: string, backend: string): AnyKernelFunc {
+  const k = tf.getKernel(name, backend);
+  if (!k) throw new Error(`tfjs kernel ${name} is not registered for ${backend}`);
+  return k.kernelFunc as unknown as AnyKernelFunc;
+}

@@ -188,7 +188,7 @@ Deno.test("wasm Identity and same-dtype Cast share memory safely (values survive
 
 Deno.test("conv filter gradient on wasm matches cpu when split into image chunks", async () => {
   const rng = new Rng(35);
-  const { setFilterGradChunk } = await import("../../core/wasm_grads.ts");
+  const { setFilterGradChunk } = await import("../../core/kernels/conv_backprop_filter.ts");
   const xv = rng.normals(5 * 9 * 9 * 4);
   const dyv = rng.normals(5 * 9 * 9 * 6);
   for (const [stride, pad] of [[1, "same"], [2, "same"], [2, "valid"]] as const) {
