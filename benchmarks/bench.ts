@@ -10,7 +10,8 @@ import type { Catalog } from "./grid_catalog.ts";
 import type { CellExecutor } from "./executor.ts";
 import { planSweep, type Sweep, sweepManifest } from "./sweep.ts";
 import { parseShard, type Shard, shardCells } from "./shard.ts";
-import { openStore } from "./store.ts";
+import { openStore, readRecord } from "./store.ts";
+import { planSummary } from "./plan_summary.ts";
 import { runCells, type RunSummary } from "./runner.ts";
 import { makeProgress, type ProgressSink } from "./progress.ts";
 import { emit } from "./emit.ts";
@@ -47,6 +48,8 @@ export interface BenchOptions {
   keepCheckpoints?: boolean;
   /** Render the report at the end (when the reports room offers it). */
   report: boolean;
+  /** Print the plan (cells per member preset, distinct total, already stored) and stop. */
+  dryRun?: boolean;
   /** The executor: module URL (workers) or function (in process). */
   executor: string | CellExecutor;
   catalog: Catalog;
@@ -101,6 +104,19 @@ async function writeShardMarker(out: string, shard: Shard, summary: RunSummary):
   );
 }
 
+/** Ids of the sweep's cells with a finished record in `out`; undefined when `out` has no cells folder. */
+async function storedIds(out: string, sweep: Sweep): Promise<Set<string> | undefined> {
+  try {
+    if (!(await Deno.stat(`${out}/cells`)).isDirectory) return undefined;
+  } catch {
+    return undefined;
+  }
+  const done = await Promise.all(
+    sweep.cells.map(async (c) => (await readRecord(out, c.id))?.status === "done"),
+  );
+  return new Set(sweep.cells.filter((_, i) => done[i]).map((c) => c.id));
+}
+
 /** Runs `deno task bench`. */
 export async function runBench(o: BenchOptions): Promise<number> {
   const log = o.log ?? ((l: string) => console.log(l));
@@ -113,6 +129,10 @@ export async function runBench(o: BenchOptions): Promise<number> {
   const version = await codeVersion();
   const manifest = sweepManifest(sweep, version);
   if (sweep.cells.length === 0) throw new UserError(`preset ${sweep.preset.name} has no cells`);
+  if (o.dryRun) {
+    for (const line of planSummary(sweep, out, await storedIds(out, sweep))) log(line);
+    return 0;
+  }
 
   if (o.emit !== undefined) {
     const shards = o.shards ?? Math.min(sweep.cells.length, 64);

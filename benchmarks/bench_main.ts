@@ -2,7 +2,8 @@
  * `deno task bench`: runs a preset's sweep (default `quick` at `cpu` scale on the embedded
  * dataset with the best backend), resumable, in parallel workers, optionally one shard, or
  * emits cluster files (`--emit slurm|k8s`); then renders the report. `--list` prints the
- * method registry.
+ * method registry; `--dry-run` prints a sweep's size and runs nothing; `--verify OUT` says
+ * whether OUT's records were made by the configuration this code plans.
  *
  * @module
  */
@@ -16,11 +17,12 @@ import { REAL_EXECUTOR } from "./executor.ts";
 import { checkCellDatasets } from "./check_data.ts";
 import { type Scale, SCALES } from "./settings.ts";
 import { BUILTIN_PRESETS } from "./presets/mod.ts";
+import { verifyResults } from "./verify_results.ts";
 
 const USAGE = `usage: deno task bench [--preset NAME|FILE.json] [--scale cpu|paper] [--dataset NAME]
   [--backend auto|native|wasm|cpu|webgpu|tensorflow] [--out DIR] [--workers N] [--threads N] [--seeds 3|0,1,2|0-4]
-  [--shard i/n] [--set key=value]... [--force] [--quiet] [--keep-checkpoints] [--no-report]
-  [--emit slurm|k8s [--shards N] [--emit-opt key=value]...] [--list [--json]]
+  [--shard i/n] [--set key=value]... [--force] [--quiet] [--keep-checkpoints] [--no-report] [--dry-run]
+  [--emit slurm|k8s [--shards N] [--emit-opt key=value]...] [--list [--json]] [--verify OUT]
 presets: ${BUILTIN_PRESETS.map((p) => p.name).join(", ")}`;
 
 if (import.meta.main) {
@@ -42,10 +44,12 @@ if (import.meta.main) {
         quiet: { type: "boolean", default: false },
         "keep-checkpoints": { type: "boolean", default: false },
         "no-report": { type: "boolean", default: false },
+        "dry-run": { type: "boolean", default: false },
         emit: { type: "string" },
         shards: { type: "string" },
         "emit-opt": { type: "string", multiple: true, default: [] },
         list: { type: "boolean", default: false },
+        verify: { type: "string" },
         json: { type: "boolean", default: false },
       },
       USAGE,
@@ -67,6 +71,12 @@ if (import.meta.main) {
         }
       }
       return 0;
+    }
+    if (values.verify !== undefined) {
+      // Exit 0: the stored records are what this code plans; 1: they are not (the line says who made them).
+      const v = await verifyResults(values.verify, registryCatalog());
+      console.log(v.line);
+      return v.current ? 0 : 1;
     }
     if (!(SCALES as readonly string[]).includes(values.scale)) {
       throw new UserError(`--scale ${values.scale}: use one of ${SCALES.join(", ")}`);
@@ -107,6 +117,7 @@ if (import.meta.main) {
       shards,
       emitOpts: values["emit-opt"],
       report: !values["no-report"],
+      dryRun: values["dry-run"],
       executor: REAL_EXECUTOR,
       catalog: registryCatalog(),
       checkData: (configs) => checkCellDatasets(configs),

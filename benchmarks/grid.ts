@@ -100,6 +100,7 @@ function resolve(
 
 /** Expands `preset` at `scale` with `overrides` into its cells. */
 export function expandGrid(preset: Preset, scale: Scale, overrides: Overrides, catalog: Catalog): Cell[] {
+  if (preset.members) throw new Error(`expandGrid: ${preset.name} is a suite; expand it with expandSuite`);
   const top = preset.top;
   const sc = preset.scales[scale];
   const base: Record<string, Sourced> = { ...top.fixed, ...top.grid, ...sc.fixed, ...sc.grid };

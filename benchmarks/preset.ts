@@ -14,6 +14,10 @@
  * Layers apply in this order, a later one replacing a key: `fixed`, `grid`,
  * `scales.S.fixed`, `scales.S.grid`, the case, then `--set key=value` overrides.
  *
+ * A **suite** (e.g. `paper-cpu`) names built-in presets as `members` instead of a grid, each
+ * with a layer that resizes it (see `suite.ts`); its optional `fixed` and `seeds` apply to
+ * every member first, and `scale` names the one scale its sizes are meant for.
+ *
  * @module
  */
 import { UserError } from "../core/errors.ts";
@@ -38,12 +42,32 @@ export interface PresetLayer {
   seeds?: number[];
 }
 
+/** One member of a suite as written: a built-in preset and the layer that resizes it. */
+export interface MemberInput extends PresetLayer {
+  /** Name of a built-in preset (not a suite). */
+  preset: string;
+}
+
 /** A preset as written (built-in object or parsed JSON). */
 export interface PresetInput extends PresetLayer {
   name: string;
   description?: string;
   artefacts?: string[];
   scales?: Partial<Record<Scale, PresetLayer>>;
+  /** A suite's member presets (no `grid`, `cases` or `scales` of its own then). */
+  members?: MemberInput[];
+  /** The only scale a suite's sizes are meant for. */
+  scale?: Scale;
+}
+
+/** A validated suite member. */
+export interface Member {
+  /** The member's own preset, validated. */
+  preset: Preset;
+  /** Its resizing layer (replaces the preset's keys at the suite's scale). */
+  layer: ValidLayer;
+  /** Key path, for messages ("members[2]"). */
+  where: string;
 }
 
 /** A validated preset: every case value is a list of values. */
@@ -55,6 +79,10 @@ export interface Preset {
   source: string;
   top: ValidLayer;
   scales: Record<Scale, ValidLayer>;
+  /** Set for a suite: its members, in order. */
+  members?: Member[];
+  /** Set for a suite that is sized for one scale only. */
+  scale?: Scale;
 }
 
 /** A value list with the path it came from. */
@@ -72,8 +100,20 @@ export interface ValidLayer {
   seedsWhere?: string;
 }
 
-const TOP_KEYS = ["name", "description", "artefacts", "fixed", "grid", "cases", "seeds", "scales"];
+const TOP_KEYS = [
+  "name",
+  "description",
+  "artefacts",
+  "fixed",
+  "grid",
+  "cases",
+  "seeds",
+  "scales",
+  "members",
+  "scale",
+];
 const LAYER_KEYS = ["fixed", "grid", "cases", "seeds"];
+const MEMBER_KEYS = ["preset", ...LAYER_KEYS];
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
@@ -199,7 +239,7 @@ export function validatePreset(raw: unknown, source: string, catalog: Catalog): 
     }
     scales[s] = wrap(() => checkLayer(layer as Record<string, unknown>, `scales.${s}`, catalog));
   }
-  return {
+  const preset: Preset = {
     name: obj.name as string,
     description: (obj.description as string | undefined) ?? "",
     artefacts: (obj.artefacts as string[] | undefined) ?? [],
@@ -207,6 +247,55 @@ export function validatePreset(raw: unknown, source: string, catalog: Catalog): 
     top,
     scales,
   };
+  if (obj.scale !== undefined) {
+    if (!(SCALES as readonly unknown[]).includes(obj.scale)) {
+      fail(`"scale" must be one of ${SCALES.join(", ")}`);
+    }
+    if (obj.members === undefined) fail(`"scale" belongs to a suite (a preset with "members")`);
+    preset.scale = obj.scale as Scale;
+  }
+  if (obj.members !== undefined) {
+    for (const k of ["grid", "cases", "scales"]) {
+      if (obj[k] !== undefined) fail(`a suite ("members") takes no "${k}"; give each member its own layer`);
+    }
+    preset.members = checkMembers(obj.members, fail, wrap, catalog);
+    if (preset.artefacts.length === 0) {
+      preset.artefacts = [...new Set(preset.members.flatMap((m) => m.preset.artefacts))];
+    }
+  }
+  return preset;
+}
+
+function checkMembers(
+  raw: unknown,
+  fail: (msg: string) => never,
+  wrap: <T>(f: () => T) => T,
+  catalog: Catalog,
+): Member[] {
+  if (!Array.isArray(raw) || raw.length === 0) {
+    fail(`"members" must be a non-empty list of {"preset": NAME, ...}`);
+  }
+  const members = (raw as unknown[]).map((m, i): Member => {
+    const where = `members[${i}]`;
+    if (!isObject(m)) return fail(`${where}: expected an object like {"preset": "t3", "fixed": {...}}`);
+    for (const k of Object.keys(m)) {
+      if (!MEMBER_KEYS.includes(k)) fail(`${where}: unknown key "${k}"; allowed: ${MEMBER_KEYS.join(", ")}`);
+    }
+    const input = typeof m.preset === "string" ? builtinPreset(m.preset) : undefined;
+    if (!input) {
+      fail(
+        `${where}.preset: ${JSON.stringify(m.preset)} is not a built-in preset; use one of ` +
+          BUILTIN_PRESETS.filter((p) => !p.members).map((p) => p.name).join(", "),
+      );
+    }
+    if (input!.members) fail(`${where}.preset: "${input!.name}" is a suite; a suite's members are presets`);
+    const preset = validatePreset(input, `${input!.name} (built-in)`, catalog);
+    return { preset, layer: wrap(() => checkLayer(m, where, catalog)), where };
+  });
+  const names = members.map((m) => m.preset.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) fail(`members: "${twice}" is named twice; give it one layer`);
+  return members;
 }
 
 /** Command-line overrides: `--set key=value` layers and an optional seed list. */

@@ -1,7 +1,7 @@
 /**
  * The results store of one sweep folder OUT:
- * - `OUT/manifest.json`: preset, scale, configuration hash, code version and the ids of
- *   every cell of the sweep (all shards);
+ * - `OUT/manifest.json`: preset, scale, configuration hash, code version, the ids of every
+ *   cell of the sweep (all shards), a suite's members with their cells, and the request;
  * - `OUT/cells/ID.json`: one {@link CellRecord} per finished or failed cell (atomic);
  * - `OUT/cells/ID/`: the cell's checkpoints while it trains;
  * - `OUT/results.csv`: one row per record of the sweep (papaparse), rewritten atomically.
@@ -26,6 +26,13 @@ export interface Manifest {
   codeVersion: string;
   /** Ids of every cell of the sweep, in grid order. */
   cells: string[];
+  /** A suite's members: each member preset, the artefacts it regenerates and its cells' ids. */
+  members?: Array<{ preset: string; artefacts: string[]; cells: string[] }>;
+  /**
+   * What the sweep was planned from (preset, scale, `--set`, `--seeds`, `--dataset`), so it
+   * can be re-planned to check the records against the current code. Absent in older runs.
+   */
+  request?: { preset: string; scale: string; sets: string[]; seeds?: string; dataset?: string };
   createdAt: string;
 }
 

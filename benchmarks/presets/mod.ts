@@ -1,6 +1,6 @@
 /**
- * The built-in presets: `quick` (default), `smoke` (tests), `ref-cifar-subset`, and one
- * per table/figure of the paper (T3–T9, F1, F3–F9).
+ * The built-in presets: `quick` (default), `smoke` (tests), `ref-cifar-subset`, one per
+ * table/figure of the paper (T3–T9, F1, F3–F9), and the suite `paper-cpu` of all of them.
  *
  * @module
  */
@@ -23,6 +23,7 @@ import { f6 } from "./f6_tau_sweep.ts";
 import { f7 } from "./f7_label_efficiency.ts";
 import { f8 } from "./f8_curves.ts";
 import { f9 } from "./f9_temperatures.ts";
+import { paperCpu } from "./paper_cpu.ts";
 
 /** Every built-in preset, in the order `--list` shows them. */
 export const BUILTIN_PRESETS: readonly PresetInput[] = [
@@ -44,6 +45,7 @@ export const BUILTIN_PRESETS: readonly PresetInput[] = [
   f7,
   f8,
   f9,
+  paperCpu,
 ];
 
 /** The built-in preset called `name`, or undefined. */
