@@ -82,7 +82,7 @@ export async function runCells(opts: RunOptions): Promise<RunSummary> {
   }
   const summary: RunSummary = { total: opts.cells.length, skipped, done: 0, failed: [], aborted: false };
   const workers = typeof opts.executor === "string" ? Math.max(1, Math.min(opts.workers, todo.length)) : 1;
-  progress.sweepStart(todo.length, skipped, workers);
+  progress.sweepStart(todo.length, skipped, workers, todo);
 
   // Records are written one at a time so that each results.csv rewrite sees every record before it.
   let writes: Promise<void> = Promise.resolve();
