@@ -35,8 +35,10 @@ export {
   REFERENCE_ORDER,
   type ViewParams,
 } from "./augment.ts";
-export { ARCHIVES, fetchHosts } from "./archives.ts";
-export { fetchDataset } from "./fetch.ts";
+export { ARCHIVES, type DatasetArchive, type Download, fetchHosts } from "./archives.ts";
+export { fetchDataset, type FetchOptions } from "./fetch.ts";
+export type { CropBox } from "./aug_crop.ts";
+export type { JitterParams } from "./aug_jitter.ts";
 export { type Check, verifyDataset } from "./verify.ts";
 export { type Preview, type PreviewOptions, previewPng } from "./preview.ts";
 export { encodePng } from "./png.ts";

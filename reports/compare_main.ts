@@ -10,7 +10,7 @@
 import { runCli, UserError } from "../core/errors.ts";
 import { numberOption } from "../core/cli.ts";
 import { parseReportArgs } from "./cli_args.ts";
-import { type CompareOptions, runCompare } from "./compare_run.ts";
+import { runCompare, type RunCompareOptions } from "./compare_run.ts";
 
 const USAGE = "usage: deno task compare --in OUT [--against OTHER_OUT] [--metric auto|linear|knn] " +
   "[--alpha 0.05] [--out DIR]";
@@ -25,7 +25,7 @@ if (import.meta.main) {
     }, USAGE);
     if (!parsed) return 0;
     const { values, inDir } = parsed;
-    const metrics: Record<string, CompareOptions["metric"]> = {
+    const metrics: Record<string, RunCompareOptions["metric"]> = {
       auto: "auto",
       linear: "linearTop1",
       knn: "knnTop1",

@@ -5,12 +5,12 @@
  * @module
  */
 
-import { type CompareOptions as Options, compareRuns, compareVariants, comparisonTable } from "./compare.ts";
+import { type CompareOptions, compareRuns, compareVariants, comparisonTable } from "./compare.ts";
 import { loadRun } from "./load.ts";
 import { tableToCsv, tableToMarkdown, tableToText } from "./table.ts";
 
 /** Options of {@link runCompare}. */
-export interface CompareOptions extends Options {
+export interface RunCompareOptions extends CompareOptions {
   /** A second run: compare `inDir` (A) against it (B). */
   against?: string;
   /** Where compare.md/.csv go (default `IN/report`). */
@@ -20,7 +20,7 @@ export interface CompareOptions extends Options {
 /** Compares and writes compare.md/compare.csv (or compare_against.*); returns the text and files. */
 export async function runCompare(
   inDir: string,
-  opts: CompareOptions = {},
+  opts: RunCompareOptions = {},
 ): Promise<{ text: string; files: string[] }> {
   const a = await loadRun(inDir);
   const table = opts.against

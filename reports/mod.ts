@@ -9,14 +9,18 @@ export { renderReport, renderRun, type ReportOptions, type ReportSummary } from 
 export { loadRun, type MissingCell, type RunData, type RunManifest } from "./load.ts";
 export { AMCL_KNOBS, CONFIG_FIELDS } from "./config_fields.ts";
 export {
+  type CompareOptions,
   compareRuns,
   compareVariants,
   type Comparison,
   type ComparisonRow,
   comparisonTable,
   type Outcome,
+  type Side,
 } from "./compare.ts";
-export { runCompare } from "./compare_run.ts";
+export { runCompare, type RunCompareOptions } from "./compare_run.ts";
+export type { AccuracyMetric } from "./metrics.ts";
+export type { CellGroup } from "./grouping.ts";
 export { buildArtefacts, type PresetArtefacts, type ReportArtefacts } from "./artefacts.ts";
 export type { Artefact, BuildContext } from "./context.ts";
 export {
@@ -26,8 +30,16 @@ export {
   type MethodMeta,
   methodMetaFromRegistry,
 } from "./method_meta.ts";
-export { type Figure, pngSize, renderSvg, svgToPng, type VlSpec } from "./render.ts";
-export { type Table, tableToCsv, tableToHtml, tableToMarkdown, tableToText } from "./table.ts";
-export { pairedTTest, studentTCdf, summarize } from "./stats.ts";
+export { type Figure, type Png, pngSize, renderSvg, svgToPng, type VlSpec } from "./render.ts";
+export {
+  type CellValue,
+  type Column,
+  type Table,
+  tableToCsv,
+  tableToHtml,
+  tableToMarkdown,
+  tableToText,
+} from "./table.ts";
+export { type PairedTTest, pairedTTest, studentTCdf, summarize, type Summary } from "./stats.ts";
 export { COLLAPSE_MARK, isCollapsed } from "./collapse.ts";
 export * as paperValues from "./paper_values.ts";
