@@ -43,22 +43,62 @@ function tryOr<T>(f: () => T, fallback: T): T {
   }
 }
 
-/** Captures the environment for the backend `backend` (from `initBackend`). */
-export function captureEnv(backend: BackendInfo): EnvInfo {
+/** The machine and runtime alone, without a backend (what {@link captureEnv} and perf share). */
+export interface MachineEnv {
+  /** Deno, V8 and TypeScript versions, e.g. "deno 2.9.6 (v8 15.0, ts 6.0.3)". */
+  deno: string;
+  /** OS and kernel release, e.g. "linux x86_64 6.1.0". */
+  os: string;
+  /** CPU model, e.g. "AMD EPYC 7B13". */
+  cpuModel: string;
+  /** Logical cores this process may use. */
+  cores: number;
+  /** Total memory in bytes (0 when unknown). */
+  memoryBytes: number;
+  hostname: string;
+}
+
+/** Captures the machine and runtime (each field degrades when a permission is missing). */
+export function captureMachine(): MachineEnv {
   const cores = tryOr(() => navigator.hardwareConcurrency, 0) || 0;
   const sys = (kind: "osRelease" | "systemMemoryInfo" | "hostname") => granted({ name: "sys", kind });
   const release = sys("osRelease") ? tryOr(() => Deno.osRelease(), "") : "";
-  const memoryBytes = sys("systemMemoryInfo") ? tryOr(() => Deno.systemMemoryInfo().total, 0) : 0;
+  return {
+    deno: `deno ${Deno.version.deno} (v8 ${Deno.version.v8}, ts ${Deno.version.typescript})`,
+    os: `${Deno.build.os} ${Deno.build.arch}${release ? " " + release : ""}`,
+    cpuModel: cpuModel(),
+    cores,
+    memoryBytes: sys("systemMemoryInfo") ? tryOr(() => Deno.systemMemoryInfo().total, 0) : 0,
+    hostname: sys("hostname") ? tryOr(() => Deno.hostname(), "unknown") : "unknown",
+  };
+}
+
+/**
+ * The load average (1, 5, 15 min): `Deno.loadavg()` where `--allow-sys=loadavg` is granted,
+ * else /proc/loadavg where it is readable, else null (never prompts).
+ */
+export function loadavg(): number[] | null {
+  if (granted({ name: "sys", kind: "loadavg" })) {
+    const l = tryOr(() => Deno.loadavg().map((x) => Math.round(x * 100) / 100), null);
+    if (l) return l;
+  }
+  if (!granted({ name: "read", path: "/proc/loadavg" })) return null;
+  return tryOr(() => Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).map(Number), null);
+}
+
+/** Captures the environment for the backend `backend` (from `initBackend`). */
+export function captureEnv(backend: BackendInfo): EnvInfo {
+  const m = captureMachine();
   return {
     backend: backend.name,
     device: backend.device,
-    deno: `deno ${Deno.version.deno} (v8 ${Deno.version.v8}, ts ${Deno.version.typescript})`,
+    deno: m.deno,
     tfjs: tf.version_core,
-    os: `${Deno.build.os} ${Deno.build.arch}${release ? " " + release : ""}`,
-    cpu: `${cpuModel()} ×${cores}`,
-    cores,
-    memoryBytes,
-    hostname: sys("hostname") ? tryOr(() => Deno.hostname(), "unknown") : "unknown",
+    os: m.os,
+    cpu: `${m.cpuModel} ×${m.cores}`,
+    cores: m.cores,
+    memoryBytes: m.memoryBytes,
+    hostname: m.hostname,
     commit: gitCommit(),
   };
 }
