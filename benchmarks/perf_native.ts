@@ -16,7 +16,10 @@ import {
   nativeKernelCounts,
   resetNativeKernelCounts,
 } from "../core/native/kernels.ts";
-import { loadavg, type MachineInfo, machineInfo, runSteps } from "./perf.ts";
+import { loadavg } from "../core/env.ts";
+import type { MachineInfo } from "./perf_report.ts";
+import { machineInfo } from "./perf_machine.ts";
+import { runSteps } from "./perf_steps.ts";
 import { type PeerStatus, peerStatus, runPeer } from "./perf_peer.ts";
 import { runBench } from "./bench.ts";
 import { REAL_EXECUTOR } from "./executor.ts";

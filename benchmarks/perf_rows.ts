@@ -200,3 +200,24 @@ export function selectRows(rows: PerfRowDef[], filters: string[]): PerfRowDef[] 
   if (filters.length === 0) return rows;
   return rows.filter((r) => filters.some((f) => r.id.includes(f)));
 }
+
+/** Shrinks a row's shapes for smoke tests. */
+export function tinyRow(r: PerfRowDef): PerfRowDef {
+  switch (r.kind) {
+    case "step":
+      return {
+        ...r,
+        batch: 8,
+        size: 16,
+        width: Math.min(r.width, 0.0625),
+        heavy: false,
+        peer: r.peer && { ...r.peer, batch: 8, size: 16, width: Math.min(r.peer.width, 0.0625) },
+      };
+    case "leak":
+      return { ...r, batch: 8, size: 16, width: 0.0625 };
+    case "loss":
+      return { ...r, batch: 16, dim: 16, topk: 4 };
+    case "augment":
+      return { ...r, images: 8, size: 16 };
+  }
+}

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { PerfReport, PerfRow } from "./perf.ts";
+import type { PerfReport, PerfRow } from "./perf_report.ts";
 
 const num = (v: number | null | undefined, d = 1) => (v === null || v === undefined ? "–" : v.toFixed(d));
 
