@@ -20,7 +20,7 @@ import { gitCommit } from "../core/git_commit.ts";
 import { writeAtomic } from "./atomic.ts";
 import { planParallelism } from "./parallelism.ts";
 import type { Scale } from "./settings.ts";
-import type { CellConfig } from "./record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
 
 /** Options of {@link runBench} (the command line, parsed). */
 export interface BenchOptions {

@@ -12,7 +12,7 @@
  */
 import { UserError } from "../core/errors.ts";
 import { openDataset } from "../datasets/registry.ts";
-import type { CellConfig } from "./record.ts";
+import type { CellConfig } from "../core/cell_config.ts";
 
 /** The splits every cell reads. */
 const CELL_SPLITS = ["train", "test"] as const;

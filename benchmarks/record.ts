@@ -13,12 +13,6 @@ import type { CellConfig } from "../core/cell_config.ts";
 import type { EpochPoint } from "../methods/epoch_point.ts";
 import type { CollapseInfo } from "../eval/collapse_info.ts";
 
-/**
- * @deprecated import from core/cell_config.ts; kept for benchmarks/perf.ts until its split
- * (it is being reworked elsewhere).
- */
-export type { CellConfig, TauMode } from "../core/cell_config.ts";
-
 /** Schema version of {@link CellRecord}. */
 export const RECORD_SCHEMA = 1;
 

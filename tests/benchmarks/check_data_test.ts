@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { UserError } from "../../core/errors.ts";
 import { checkCellDatasets } from "../../benchmarks/check_data.ts";
 import { cifar10SubsetDir } from "../../datasets/cifar_file.ts";
-import type { CellConfig } from "../../benchmarks/record.ts";
+import type { CellConfig } from "../../core/cell_config.ts";
 import { tempDir } from "./fixtures/helpers.ts";
 
 const REPO = new URL("../../", import.meta.url).pathname;
