@@ -1,8 +1,9 @@
 /**
  * The list of every table and figure of a report: the run-wide ones (T1, T2, F2, T8 and
- * the baseline-vs-AMCL comparison) and, for each preset of the run, those its grid
+ * the baseline-vs-AMCL comparison) and, for each group of records (a preset of the run, a
+ * suite's member, or records of another configuration: `run_groups.ts`), those its grid
  * supports (T3–T7, T9, F1, F3–F9; each builder decides from the preset's name and the
- * axes its records vary).
+ * axes its records vary; a suite member keeps only the artefacts it is named for).
  *
  * @module
  */
@@ -20,6 +21,7 @@ import { buildF7 } from "./f7_label_efficiency.ts";
 import { buildF8 } from "./f8_curves.ts";
 import { buildF9 } from "./f9_temperatures.ts";
 import type { MethodMeta } from "./method_meta.ts";
+import type { RecordGroup } from "./run_groups.ts";
 import { percentFactor } from "./metrics.ts";
 import { buildT1 } from "./t1_losses.ts";
 import { buildT2 } from "./t2_amcl_losses.ts";
@@ -31,9 +33,13 @@ import { buildT7 } from "./t7_backbones.ts";
 import { buildT8 } from "./t8_cost.ts";
 import { buildT9 } from "./t9_tau_floor.ts";
 
-/** The artefacts of one preset. */
+/** The artefacts of one preset (or suite member, or group of another configuration). */
 export interface PresetArtefacts {
   preset: string;
+  /** Heading and id suffix ("t4", "t4, another configuration"); the preset when absent. */
+  label?: string;
+  /** True for records outside the run's configuration. */
+  other?: boolean;
   scale: string;
   cells: number;
   artefacts: Artefact[];
@@ -51,10 +57,20 @@ function scaleOf(records: readonly CellRecord[]): string {
   return s.size === 1 ? [...s][0] : [...s].join("+");
 }
 
-/** Builds every applicable artefact from the done `records` and the registry's `methods`. */
+/** "T3" from "T3 · t3" and "F1" from "F1-pairs · f1". */
+function baseId(id: string): string {
+  return id.split(" · ")[0].split("-")[0];
+}
+
+/**
+ * Builds every applicable artefact from the done `records` (the run-wide tables) and the
+ * registry's `methods`; each of `groups` (default: the records by their `preset`) gets its
+ * own tables and figures.
+ */
 export function buildArtefacts(
   records: readonly CellRecord[],
   methods: readonly MethodMeta[],
+  groups: readonly RecordGroup[] = defaultGroups(records),
 ): ReportArtefacts {
   const factor = percentFactor(records);
   const global: Artefact[] = [buildT1(methods), buildT2(methods), buildF2(methods)];
@@ -68,11 +84,10 @@ export function buildArtefacts(
   const t8 = buildT8(all);
   if (t8) global.push(t8);
   if (records.length) global.push(comparisonTable(compareVariants(records)));
-  const names = [...new Set(records.map((r) => r.preset))].sort();
-  const presets = names.map((preset) => {
-    const recs = records.filter((r) => r.preset === preset);
+  const presets = groups.map(({ preset, label, records: recs, artefacts: only, other }) => {
     const ctx: BuildContext = {
       preset,
+      label,
       records: recs,
       factor,
       paperScale: recs.every((r) => r.config.scale === "paper"),
@@ -80,8 +95,9 @@ export function buildArtefacts(
     };
     const artefacts: Artefact[] = [];
     const push = (a: Artefact | Artefact[] | null) => {
-      if (Array.isArray(a)) artefacts.push(...a);
-      else if (a) artefacts.push(a);
+      for (const x of Array.isArray(a) ? a : a ? [a] : []) {
+        if (only.length === 0 || only.includes(baseId(x.id))) artefacts.push(x);
+      }
     };
     push(buildT3(ctx));
     push(buildT4(ctx));
@@ -97,7 +113,17 @@ export function buildArtefacts(
     push(buildF7(ctx));
     push(buildF8(ctx));
     push(buildF9(ctx));
-    return { preset, scale: scaleOf(recs), cells: recs.length, artefacts };
+    return { preset, label, other, scale: scaleOf(recs), cells: recs.length, artefacts };
   });
   return { global, presets };
+}
+
+function defaultGroups(records: readonly CellRecord[]): RecordGroup[] {
+  return [...new Set(records.map((r) => r.preset))].sort().map((preset) => ({
+    preset,
+    label: preset,
+    records: records.filter((r) => r.preset === preset),
+    artefacts: [],
+    other: false,
+  }));
 }

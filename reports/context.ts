@@ -20,6 +20,8 @@ export type Artefact = Table | Figure;
 export interface BuildContext {
   /** Preset name ("" when records carry none). */
   preset: string;
+  /** How artefact ids name the group when not by the preset ("t4, another configuration"). */
+  label?: string;
   /** Done records of the preset. */
   records: CellRecord[];
   /** Multiplier from stored accuracy to percent. */
@@ -48,5 +50,6 @@ export function applies(ctx: BuildContext, id: string, fields: ReadonlyArray<key
 
 /** Id with the preset appended, unique within a report ("T3 · quick"). */
 export function artefactId(id: string, ctx: BuildContext): string {
-  return ctx.preset ? `${id} · ${ctx.preset}` : id;
+  const name = ctx.label ?? ctx.preset;
+  return name ? `${id} · ${name}` : id;
 }

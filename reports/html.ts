@@ -40,6 +40,8 @@ export interface PageInput {
   figures: Map<string, PageFigure>;
   tables: Map<string, PageTable>;
   methods: readonly MethodMeta[];
+  /** Provenance notes (another code version, records of another configuration); shown in "Run". */
+  notes?: readonly string[];
   generatedAt: string;
 }
 
@@ -222,9 +224,14 @@ export function buildIndexHtml(input: PageInput): string {
         : "No manifest.json in the results folder, so the expected cells are unknown; failed cells: none."
     }</p>`;
   const presetSections = input.presets.map((p) =>
-    `<section class="preset" id="${anchorId("preset-" + p.preset)}"><h2>Preset ${
-      escapeHtml(p.preset || "(unnamed)")
-    } <small>(${escapeHtml(p.scale)} scale, ${p.cells} cells)</small></h2>` +
+    `<section class="preset${p.other ? " other" : ""}" id="${
+      anchorId("preset-" + (p.label ?? p.preset))
+    }"><h2>Preset ${escapeHtml(p.label || p.preset || "(unnamed)")} <small>(${
+      escapeHtml(p.scale)
+    } scale, ${p.cells} cells)</small></h2>` +
+    (p.other
+      ? `<p class="warn">These records are not cells of this run's configuration (manifest.json); they are shown apart and left out of the run-wide tables.</p>`
+      : "") +
     p.artefacts.map((a) => artefactHtml(a, input, ++n)).join("\n") + `</section>`
   ).join("\n");
   return `<!doctype html>
@@ -236,7 +243,9 @@ export function buildIndexHtml(input: PageInput): string {
 <header><h1>amcl-bench report</h1><p>Baseline vs AMCL (Adaptive Multi-head Contrastive Learning). Accuracies in %, mean ± sample std over seeds. ` +
     `<span class="collapsed">⚠ collapsed</span> marks AMCL cells whose temperatures collapsed to tauMin (spec amcl.md §8); their accuracy is shown as measured.</p></header>
 <nav><h2>Contents</h2><ul>${toc}</ul></nav>
-<section id="run"><h2>Run</h2>${kv(runRows)}</section>
+<section id="run"><h2>Run</h2>${kv(runRows)}${
+      (input.notes ?? []).map((note) => `<p class="warn provenance">Note: ${escapeHtml(note)}.</p>`).join("")
+    }</section>
 <section id="environment"><h2>Environment</h2>${kv(envRows)}</section>
 <section id="missing"><h2>Missing and failed cells</h2>${missingHtml}</section>
 <section id="global"><h2>Run-wide tables and figures</h2>

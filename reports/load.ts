@@ -22,16 +22,27 @@ export interface MissingCell {
 
 /**
  * What reports read from `manifest.json`. The grid runner owns the file; reports read
- * only these fields and ignore the rest: `preset` (string or list), `scale`, and the
+ * only these fields and ignore the rest: `preset` (string or list), `scale`, the
  * expected cells as `cells` (ids, or objects with `id` and optionally `config`/`preset`)
- * or `cellIds`.
+ * or `cellIds`, a suite's `members` and the `codeVersion`.
  */
 export interface RunManifest {
   presets: string[];
   scale?: string;
   expected: MissingCell[];
+  /** A suite's members (`members`: preset, artefacts, cell ids); absent for a plain preset. */
+  members?: ManifestMember[];
+  /** The code that planned the sweep (`codeVersion`, "VERSION+COMMIT12"), when stored. */
+  codeVersion?: string;
   /** The manifest as stored, for the page's "run" section. */
   raw: Record<string, unknown>;
+}
+
+/** One member preset of a suite run and the ids of its cells. */
+export interface ManifestMember {
+  preset: string;
+  artefacts: string[];
+  cells: string[];
 }
 
 /** Everything a report is built from. */
@@ -123,7 +134,23 @@ export function parseManifest(raw: unknown, where: string): RunManifest {
       });
     }
   }
-  return { presets, scale: typeof m.scale === "string" ? m.scale : undefined, expected, raw: m };
+  const strings = (v: unknown): string[] =>
+    Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+  const members = Array.isArray(m.members)
+    ? m.members
+      .filter((x): x is Record<string, unknown> =>
+        !!x && typeof x === "object" && typeof x.preset === "string"
+      )
+      .map((x) => ({ preset: x.preset as string, artefacts: strings(x.artefacts), cells: strings(x.cells) }))
+    : undefined;
+  return {
+    presets,
+    scale: typeof m.scale === "string" ? m.scale : undefined,
+    expected,
+    ...(members ? { members } : {}),
+    ...(typeof m.codeVersion === "string" ? { codeVersion: m.codeVersion } : {}),
+    raw: m,
+  };
 }
 
 /** Reads every record of the run in `outDir`; partial runs load what exists. */

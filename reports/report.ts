@@ -14,6 +14,7 @@ import { buildIndexHtml, type PageFigure, type PageTable, standaloneTableHtml } 
 import { loadRun, type RunData } from "./load.ts";
 import type { MethodMeta } from "./method_meta.ts";
 import { renderSvg, svgToPng } from "./render.ts";
+import { groupRun } from "./run_groups.ts";
 import { tableToCsv, tableToMarkdown } from "./table.ts";
 
 /** Options of {@link renderReport}. */
@@ -28,6 +29,8 @@ export interface ReportOptions {
   pngScale?: number;
   /** Progress lines (default: only when stdout is a terminal). */
   log?: (line: string) => void;
+  /** The code rendering the report ("VERSION+COMMIT12"); a run planned by other code is noted. */
+  codeVersion?: string;
 }
 
 /** What a report wrote. */
@@ -40,6 +43,11 @@ export interface ReportSummary {
   failed: number;
   missing: number;
   files: string[];
+  /**
+   * What the reader must know about where the records came from (another code version,
+   * records of another configuration kept apart); empty when nothing is amiss.
+   */
+  notes: string[];
 }
 
 /** A file-name stem from an artefact id ("T3 · quick" → "T3__quick"). */
@@ -59,7 +67,8 @@ export async function renderRun(run: RunData, opts: ReportOptions = {}): Promise
   const methods = opts.methods ?? [];
   const dir = opts.reportDir ?? `${run.outDir.replace(/\/+$/, "")}/report`;
   await Deno.mkdir(dir, { recursive: true });
-  const built = buildArtefacts(run.records, methods);
+  const grouped = groupRun(run, opts.codeVersion);
+  const built = buildArtefacts(grouped.main, methods, grouped.groups);
   const all: Artefact[] = [...built.global, ...built.presets.flatMap((p) => p.artefacts)];
   const figures = new Map<string, PageFigure>();
   const tables = new Map<string, PageTable>();
@@ -72,6 +81,7 @@ export async function renderRun(run: RunData, opts: ReportOptions = {}): Promise
     files.push(path);
   };
   const md: string[] = [`# amcl-bench report\n`, `Results: ${escapeMarkdown(run.outDir)}\n`];
+  for (const n of grouped.notes) md.push(`> Note: ${escapeMarkdown(n)}.\n`);
   for (const a of all) {
     let stem = slug(a.id);
     for (let i = 2; used.has(stem); i++) stem = `${slug(a.id)}_${i}`;
@@ -113,6 +123,7 @@ export async function renderRun(run: RunData, opts: ReportOptions = {}): Promise
     figures,
     tables,
     methods,
+    notes: grouped.notes,
     generatedAt: new Date().toISOString(),
   });
   await write("index.html", html);
@@ -126,5 +137,6 @@ export async function renderRun(run: RunData, opts: ReportOptions = {}): Promise
     failed: run.failed.length,
     missing: run.missing.length,
     files,
+    notes: grouped.notes,
   };
 }
