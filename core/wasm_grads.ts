@@ -19,7 +19,7 @@
  *   gradients use it too; kernels/conv_forward.ts), faster copies (`Slice`, `Tile`; `Identity`
  *   and same-dtype `Cast` share memory; kernels/copy.ts), `BatchMatMul` with transpose flags
  *   via one blocked transpose (kernels/matmul.ts), the fused training batch-norm kernels
- *   (kernels/batch_norm.ts) and the kernels the losses lean on (kernels/select.ts).
+ *   (kernels/batch_norm.ts) and the kernels the losses lean on (kernels/loss_kernels.ts).
  *
  * Every path is tested against the cpu backend.
  *
@@ -30,7 +30,7 @@ import type { AnyKernelFunc, KernelArgs } from "./kernels/replace.ts";
 import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-backend-wasm";
 import { registerCopyKernels } from "./kernels/copy.ts";
-import { registerSelectKernels, SELECT_KERNELS } from "./kernels/select.ts";
+import { LOSS_KERNELS, registerLossKernels } from "./kernels/loss_kernels.ts";
 import { registerBatchNormKernels } from "./kernels/batch_norm.ts";
 import { registerMatMulKernels } from "./kernels/matmul.ts";
 import { registerConvKernels } from "./kernels/conv_forward.ts";
@@ -56,7 +56,7 @@ export function registerWasmGradients(): void {
   if (registered) return;
   registered = true;
   registerCopyKernels();
-  registerSelectKernels();
+  registerLossKernels();
   registerBatchNormKernels();
   registerMatMulKernels();
   registerConvKernels();
@@ -104,6 +104,6 @@ export const WASM_GRADIENT_KERNELS: readonly string[] = [
   "Identity",
   "Cast",
   "BatchMatMul",
-  ...SELECT_KERNELS,
+  ...LOSS_KERNELS,
   ...BORROWED,
 ];

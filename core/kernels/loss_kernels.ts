@@ -24,12 +24,12 @@ const KERNELS: ReadonlyArray<readonly [string, KernelMaker]> = [
   ["Sum", sum],
 ];
 
-/** The kernels {@link registerSelectKernels} replaces on wasm. */
-export const SELECT_KERNELS: readonly string[] = KERNELS.map(([name]) => name);
+/** The kernels {@link registerLossKernels} replaces on wasm. */
+export const LOSS_KERNELS: readonly string[] = KERNELS.map(([name]) => name);
 
 let shipped = new Map<string, AnyKernelFunc>();
 
-/** The shipped wasm kernel that `name` replaced (after {@link registerSelectKernels}), if any. */
+/** The shipped wasm kernel that `name` replaced (after {@link registerLossKernels}), if any. */
 export function shippedKernel(name: string): AnyKernelFunc | undefined {
   return shipped.get(name);
 }
@@ -37,7 +37,7 @@ export function shippedKernel(name: string): AnyKernelFunc | undefined {
 let registered = false;
 
 /** Replaces wasm's `GatherV2`, `SplitV`, `TopK`, `Transpose` and `Sum` (idempotent). */
-export function registerSelectKernels(): void {
+export function registerLossKernels(): void {
   if (registered) return;
   registered = true;
   shipped = replaceWasmKernels(KERNELS);

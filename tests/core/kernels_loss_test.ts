@@ -1,5 +1,5 @@
 /**
- * The wasm replacements of core/kernels/select.ts — GatherV2, SplitV, TopK, Transpose and Sum
+ * The wasm replacements of core/kernels/loss_kernels.ts — GatherV2, SplitV, TopK, Transpose and Sum
  * over leading axes — give the cpu backend's values for every shape class (edge cases,
  * dtypes, ties), route the rest to the shipped kernels, and carry gradients; a last test
  * prints shipped-vs-replacement timings for the shapes that motivated them.
@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../../core/backend.ts";
 import { Rng } from "../../core/random.ts";
-import { type AnyKernelFunc, SELECT_KERNELS, shippedKernel } from "../../core/kernels/select.ts";
+import { type AnyKernelFunc, LOSS_KERNELS, shippedKernel } from "../../core/kernels/loss_kernels.ts";
 import { simplifyPermutation } from "../../core/kernels/transpose.ts";
 
 async function on<T>(backend: "cpu" | "wasm", f: () => T): Promise<T> {
@@ -34,10 +34,10 @@ function values(rng: Rng, n: number, dtype: Dt): Float32Array | Int32Array | Uin
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 const read = (t: tf.Tensor) => Array.from(t.dataSync() as ArrayLike<number>);
 
-Deno.test("registerSelectKernels replaced the five wasm kernels and kept the shipped ones", async () => {
+Deno.test("registerLossKernels replaced the five wasm kernels and kept the shipped ones", async () => {
   await initBackend("wasm");
-  assert.deepEqual([...SELECT_KERNELS], ["GatherV2", "SplitV", "TopK", "Transpose", "Sum"]);
-  for (const name of SELECT_KERNELS) {
+  assert.deepEqual([...LOSS_KERNELS], ["GatherV2", "SplitV", "TopK", "Transpose", "Sum"]);
+  for (const name of LOSS_KERNELS) {
     const shipped = shippedKernel(name);
     assert.ok(shipped, `${name}: shipped kernel kept`);
     assert.notEqual(tf.getKernel(name, "wasm")!.kernelFunc, shipped, `${name}: replaced`);
