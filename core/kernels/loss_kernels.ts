@@ -14,14 +14,14 @@ import { gatherV2 } from "./gather.ts";
 import { splitV } from "./split.ts";
 import { topK } from "./topk.ts";
 import { transpose } from "./transpose.ts";
-import { sum } from "./reduce.ts";
+import { sumLeadingAxes } from "./reduce.ts";
 
 const KERNELS: ReadonlyArray<readonly [string, KernelMaker]> = [
   ["GatherV2", gatherV2],
   ["SplitV", splitV],
   ["TopK", topK],
   ["Transpose", transpose],
-  ["Sum", sum],
+  ["Sum", sumLeadingAxes],
 ];
 
 /** The kernels {@link registerLossKernels} replaces on wasm. */

@@ -34,8 +34,11 @@ function leadingCount(axes: number[]): number {
   return sorted.every((a, i) => a === i) ? sorted.length : 0;
 }
 
-/** The `Sum` kernel on wasm, with `fallback` (the shipped kernel) for the rest. */
-export function sum(fallback: AnyKernelFunc) {
+/**
+ * The `Sum` kernel on wasm for sums over the leading axes, with `fallback` (the shipped kernel)
+ * for the rest.
+ */
+export function sumLeadingAxes(fallback: AnyKernelFunc) {
   return (args: KernelArgs): tf.TensorInfo => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     if (x.dtype !== "float32") return fallback(args) as tf.TensorInfo;
