@@ -15,29 +15,45 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { AnyKernelFunc } from "../kernels/replace.ts";
 import type { Dnnl } from "./dnnl.ts";
 import { NATIVE_KERNELS } from "./kernels.ts";
+import { registerBatchNormKernels } from "../kernels/batch_norm.ts";
 
 /** The tfjs backend name. */
 export const NATIVE_BACKEND = "native";
 
 let library: Dnnl | null = null;
 
+/** Kernel functions made here, so a kernel is wrapped once. */
+const made = new WeakSet<object>();
+
 /**
  * Registers every wasm kernel for "native" that is not yet there, the native ones in front
- * of their wasm versions. Safe to call again: kernels registered for wasm since are added.
+ * of their wasm versions. The suite's host kernels that register themselves for "native" too
+ * (batch norm) are wrapped in place, their own function kept as the fallback. Safe to call
+ * again: kernels registered for wasm since are added.
  */
 function syncKernels(dnnl: Dnnl): void {
+  registerBatchNormKernels();
   const makers = new Map(NATIVE_KERNELS);
-  for (const k of tf.getKernelsForBackend("wasm")) {
-    if (tf.getKernel(k.kernelName, NATIVE_BACKEND)) continue;
+  const register = (k: tf.KernelConfig, fallback: AnyKernelFunc) => {
     const make = makers.get(k.kernelName);
-    const wasmFunc = k.kernelFunc as unknown as AnyKernelFunc;
+    const kernelFunc = make ? make(dnnl, fallback) : fallback;
+    made.add(kernelFunc);
     tf.registerKernel({
       kernelName: k.kernelName,
       backendName: NATIVE_BACKEND,
       setupFunc: k.setupFunc,
       disposeFunc: k.disposeFunc,
-      kernelFunc: (make ? make(dnnl, wasmFunc) : wasmFunc) as unknown as tf.KernelFunc,
+      kernelFunc: kernelFunc as unknown as tf.KernelFunc,
     });
+  };
+  for (const k of tf.getKernelsForBackend(NATIVE_BACKEND)) {
+    if (!makers.has(k.kernelName) || made.has(k.kernelFunc)) continue;
+    tf.unregisterKernel(k.kernelName, NATIVE_BACKEND);
+    register(k, k.kernelFunc as unknown as AnyKernelFunc);
+  }
+  for (const k of tf.getKernelsForBackend("wasm")) {
+    if (tf.getKernel(k.kernelName, NATIVE_BACKEND)) continue;
+    register(k, k.kernelFunc as unknown as AnyKernelFunc);
   }
 }
 

@@ -59,6 +59,14 @@ const SYMBOLS = {
     ],
     result: "i32",
   },
+  dnnl_batch_normalization_forward_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "f32", "u32"],
+    result: "i32",
+  },
+  dnnl_batch_normalization_backward_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "buffer", "f32", "u32"],
+    result: "i32",
+  },
   dnnl_primitive_desc_create: {
     parameters: ["buffer", "buffer", "pointer", "pointer", "pointer"],
     result: "i32",
@@ -164,6 +172,24 @@ export interface ConvGeometry {
  */
 export type ConvPass = "forward" | "backward_data" | "backward_weights";
 
+/**
+ * Which batch-norm pass (training mode, statistics over every position of each channel):
+ * `stats` (x → mean, variance; biased), `apply` (x, mean, variance, γ, β → y) and
+ * `backward` (dy, x, mean, variance, γ → dx, dγ, dβ).
+ */
+export type BnPass = "stats" | "apply" | "backward";
+
+/** The arrays of one batch-norm pass, by name (see {@link BnPass}); every per-channel array has C floats. */
+export type BnArrays = Record<string, Float32Array>;
+
+/** A cached batch-norm primitive: one memory object per argument, data handles set per call. */
+interface BnPrimitive {
+  step: Step;
+  mems: Deno.PointerValue[];
+  /** Argument names in the order of `mems`. */
+  names: string[];
+}
+
 /** One primitive to execute, with its argument list (memory objects fixed at creation). */
 interface Step {
   prim: Deno.PointerValue;
@@ -248,6 +274,8 @@ export class Dnnl {
   readonly #engine: Deno.PointerValue;
   readonly #stream: Deno.PointerValue;
   readonly #convs = new Map<string, ConvPrimitive | null>();
+  readonly #bns = new Map<string, BnPrimitive | null>();
+  #zeroFloats = new Float32Array(0);
   /** Buffers for tensors in oneDNN's blocked layouts, shared by every convolution (outside the wasm heap). */
   readonly #scratchViews: (Uint8Array<ArrayBuffer> | null)[] = [null, null, null];
   #threads: number;
@@ -450,6 +478,148 @@ export class Dnnl {
     return view;
   }
 
+  /**
+   * Runs one training-mode batch-norm pass over `x` of `m` positions × `c` channels
+   * (channels last; `spatial` = [n, h, w] with n·h·w = m keeps a 4-D tensor's shape for
+   * oneDNN, else [m, 1, 1]). Arrays by pass: stats {x, mean, variance} (the statistics are
+   * written; a normalised copy goes to scratch), apply {x, mean, variance, gamma, beta, y},
+   * backward {dy, x, mean, variance, gamma, dx, dgamma, dbeta}. Returns false when oneDNN
+   * has no implementation; throws when a size is wrong.
+   *
+   * Runs on one OpenMP thread whatever {@link threads} says: batch norm is a few short,
+   * memory-bound passes with barriers between them, and at 2 threads on a loaded 2-core
+   * machine every call paid ~8 ms waiting for the descheduled peer (stats+apply+grad at
+   * ResNet-18 ×1/4 shapes: 23–27 ms native against 0.4–5 ms wasm), while one thread was
+   * 0.33–1.04× the wasm kernel's time (median of 7 alternated rounds).
+   */
+  batchNorm(pass: BnPass, spatial: readonly number[], c: number, eps: number, arrays: BnArrays): boolean {
+    if (spatial.length !== 3 || !spatial.every(isPositiveInt) || !isPositiveInt(c)) {
+      throw new Error(`batchNorm: sizes must be integers ≥ 1, got [${spatial}] × ${c}`);
+    }
+    if (!(eps >= 0) || !Number.isFinite(eps)) throw new Error(`batchNorm: eps must be ≥ 0, got ${eps}`);
+    const m = spatial[0] * spatial[1] * spatial[2];
+    const names = BN_ARGS[pass];
+    for (const name of names) {
+      const arr = arrays[name];
+      const len = name === "x" || name === "y" || name === "dy" || name === "dx" ? m * c : c;
+      if (!(arr instanceof Float32Array)) throw new Error(`batchNorm: ${name} must be a Float32Array`);
+      if (arr.length !== len) throw new Error(`batchNorm: ${name} has ${arr.length} floats, needs ${len}`);
+    }
+    // One thread, whatever the backend's count (see the method doc).
+    const many = this.#omp !== null && this.#threads !== 1;
+    if (many) this.#omp!.symbols.omp_set_num_threads(1);
+    try {
+      return this.#runBn(pass, spatial, c, eps, arrays, m);
+    } finally {
+      if (many) this.#omp!.symbols.omp_set_num_threads(this.#threads);
+    }
+  }
+
+  #runBn(
+    pass: BnPass,
+    spatial: readonly number[],
+    c: number,
+    eps: number,
+    arrays: BnArrays,
+    m: number,
+  ): boolean {
+    const key = `${pass}|${spatial.join(",")}|${c}|${eps}`;
+    let p = this.#bns.get(key);
+    if (p === undefined) {
+      p = this.#createBn(pass, spatial, c, eps);
+      this.#bns.set(key, p);
+    }
+    if (!p) return false;
+    const sym = this.#lib.symbols;
+    p.names.forEach((name, i) => {
+      const buf = name === "scratch"
+        ? this.#scratch(0, 4 * m * c)
+        : name === "zeros"
+        ? this.#zeros(c)
+        : arrays[name];
+      this.#check(sym.dnnl_memory_set_data_handle(p.mems[i], buf), "memory_set_data_handle");
+    });
+    this.#check(
+      sym.dnnl_primitive_execute(p.step.prim, this.#stream, p.step.nargs, p.step.args),
+      "primitive_execute",
+    );
+    this.#check(sym.dnnl_stream_wait(this.#stream), "stream_wait");
+    return true;
+  }
+
+  /** At least c zero floats (the unread shift of the batch-norm backward). */
+  #zeros(c: number): Float32Array {
+    if (this.#zeroFloats.length < c) this.#zeroFloats = new Float32Array(c);
+    return this.#zeroFloats;
+  }
+
+  #createBn(pass: BnPass, spatial: readonly number[], c: number, eps: number): BnPrimitive | null {
+    const sym = this.#lib.symbols;
+    const data = this.#md([spatial[0], c, spatial[1], spatial[2]], A.tag_nhwc);
+    const chan = this.#md([c], A.tag_x);
+    const affine = A.use_scale | A.use_shift;
+    const fwdDesc = (prop: number, flags: number) => {
+      const d = new Uint8Array(A.sizeof_batch_normalization_desc);
+      const s = sym.dnnl_batch_normalization_forward_desc_init(d, prop, data, eps, flags);
+      return s === A.status_success ? d : null;
+    };
+    let pd: Deno.PointerValue | null = null, hint: Deno.PointerValue | null = null;
+    let args: Array<[string, number]>;
+    try {
+      if (pass === "stats") {
+        const d = fwdDesc(A.forward_training, 0);
+        pd = d && this.#pd(d, null);
+        args = [["x", A.arg_src], ["scratch", A.arg_dst], ["mean", A.arg_mean], ["variance", A.arg_variance]];
+      } else if (pass === "apply") {
+        const d = fwdDesc(A.forward_inference, A.use_global_stats | affine);
+        pd = d && this.#pd(d, null);
+        args = [
+          ["x", A.arg_src],
+          ["mean", A.arg_mean],
+          ["variance", A.arg_variance],
+          ["gamma", A.arg_scale],
+          ["beta", A.arg_shift],
+          ["y", A.arg_dst],
+        ];
+      } else {
+        const f = fwdDesc(A.forward_training, affine);
+        hint = f && this.#pd(f, null);
+        if (!hint) return null;
+        const d = new Uint8Array(A.sizeof_batch_normalization_desc);
+        const s = sym.dnnl_batch_normalization_backward_desc_init(d, A.backward, data, data, eps, affine);
+        pd = s === A.status_success ? this.#pd(d, hint) : null;
+        args = [
+          ["dy", A.arg_diff_dst],
+          ["x", A.arg_src],
+          ["mean", A.arg_mean],
+          ["variance", A.arg_variance],
+          ["gamma", A.arg_scale],
+          // Counted as an input of the backward pass with use_shift (its values are not read).
+          ["zeros", A.arg_shift],
+          ["dx", A.arg_diff_src],
+          ["dgamma", A.arg_diff_scale],
+          ["dbeta", A.arg_diff_shift],
+        ];
+      }
+      if (!pd) return null;
+      // The primitive must keep the plain layouts: nothing here reorders its arguments.
+      const src = this.#queryMd(pd, pass === "backward" ? A.query_diff_src_md : A.query_src_md);
+      if (!sym.dnnl_memory_desc_equal(src, data)) return null;
+      const primOut = outPointer();
+      this.#check(sym.dnnl_primitive_create(primOut, pd), "primitive_create");
+      const mems = args.map(([name]) =>
+        this.#memory(
+          name === "x" || name === "y" || name === "dy" || name === "dx" || name === "scratch" ? data : chan,
+        )
+      );
+      const step = this.#step(pointerAt(primOut), args.map(([, id], i) => [id, mems[i]]));
+      return { step, mems, names: args.map(([name]) => name) };
+    } finally {
+      if (pd) sym.dnnl_primitive_desc_destroy(pd);
+      if (hint) sym.dnnl_primitive_desc_destroy(hint);
+    }
+  }
+
   /** The implementation oneDNN chose for each convolution primitive made so far (e.g. "jit:avx512_common"). */
   convImplementations(): Record<string, string> {
     const out: Record<string, string> = {};
@@ -644,6 +814,13 @@ export class Dnnl {
     }
   }
 }
+
+/** The array names each batch-norm pass takes (see {@link Dnnl.batchNorm}). */
+const BN_ARGS: Record<BnPass, readonly string[]> = {
+  stats: ["x", "mean", "variance"],
+  apply: ["x", "mean", "variance", "gamma", "beta", "y"],
+  backward: ["dy", "x", "mean", "variance", "gamma", "dx", "dgamma", "dbeta"],
+};
 
 let loaded: Dnnl | DnnlAbsent | null = null;
 

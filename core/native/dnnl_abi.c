@@ -37,6 +37,7 @@ int main(void) {
     P("backward_weights", dnnl_backward_weights);
     P("convolution_direct", dnnl_convolution_direct);
     P("convolution_auto", dnnl_convolution_auto);
+    P("use_global_stats", dnnl_use_global_stats);
     P("use_scaleshift", dnnl_use_scaleshift);
     P("use_scale", dnnl_use_scale);
     P("use_shift", dnnl_use_shift);

@@ -37,6 +37,7 @@ export const DNNL_ABI = {
   backward_weights: 192,
   convolution_direct: 1,
   convolution_auto: 3,
+  use_global_stats: 1,
   use_scaleshift: 2,
   use_scale: 8,
   use_shift: 16,

@@ -15,7 +15,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { AnyKernelFunc, KernelArgs } from "../kernels/replace.ts";
 import { heapBuffer, heapOffset } from "../kernels/on_heap.ts";
-import type { ConvGeometry, ConvPass, Dnnl } from "./dnnl.ts";
+import { BN_APPLY, BN_GRAD, BN_STATS } from "../kernels/batch_norm.ts";
+import type { BnArrays, BnPass, ConvGeometry, ConvPass, Dnnl } from "./dnnl.ts";
 
 interface HeapBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
@@ -245,6 +246,68 @@ function batchMatMul(dnnl: Dnnl, fallback: AnyKernelFunc): AnyKernelFunc {
   };
 }
 
+/** Per-channel constant arrays (γ = 1, β = 0 where a layer has none), by C. */
+const constants = new Map<string, Float32Array>();
+
+function filled(c: number, v: number): Float32Array {
+  const key = `${c}|${v}`;
+  let a = constants.get(key);
+  if (!a) constants.set(key, a = new Float32Array(c).fill(v));
+  return a;
+}
+
+/**
+ * A batch-norm kernel of `core/kernels/batch_norm.ts` (same inputs, attributes and outputs)
+ * run by oneDNN's batch_normalization primitive; other dtypes and empty tensors go to the
+ * host kernel.
+ */
+function batchNorm(pass: BnPass, name: string) {
+  return (dnnl: Dnnl, fallback: AnyKernelFunc): AnyKernelFunc => (args: KernelArgs) => {
+    const inputs = args.inputs as Record<string, tf.TensorInfo | undefined>;
+    const x = inputs.x!;
+    const C = x.shape[x.shape.length - 1];
+    const M = C > 0 ? tf.util.sizeFromShape(x.shape) / C : 0;
+    const ok = M >= 1 && C >= 1 && Object.values(inputs).every((t) => !t || t.dtype === "float32");
+    if (ok) {
+      const be = args.backend as HeapBackend;
+      const eps = pass === "stats" ? 0 : (args.attrs as { eps: number }).eps;
+      const spatial = x.shape.length === 4 ? x.shape.slice(0, 3) : [M, 1, 1];
+      const outs = pass === "stats"
+        ? [be.makeOutput([C], "float32"), be.makeOutput([C], "float32")]
+        : pass === "apply"
+        ? [be.makeOutput([...x.shape], "float32")]
+        : [
+          be.makeOutput([...x.shape], "float32"),
+          be.makeOutput([C], "float32"),
+          be.makeOutput([C], "float32"),
+        ];
+      const outNames = pass === "stats"
+        ? ["mean", "variance"]
+        : pass === "apply"
+        ? ["y"]
+        : ["dx", "dgamma", "dbeta"];
+      // Views after every allocation (an allocation can grow the heap).
+      const arrays: BnArrays = {};
+      for (const [k, t] of Object.entries(inputs)) if (t) arrays[k] = view(be, t);
+      outNames.forEach((k, i) => arrays[k] = view(be, outs[i]));
+      if (pass !== "stats") arrays.gamma ??= filled(C, 1);
+      if (pass === "apply") arrays.beta ??= filled(C, 0);
+      let done = false;
+      try {
+        done = dnnl.batchNorm(pass, spatial, C, eps, arrays);
+      } finally {
+        if (!done) { for (const o of outs) be.disposeData(o.dataId); }
+      }
+      if (done) {
+        count(name, true);
+        return pass === "apply" ? outs[0] : outs;
+      }
+    }
+    count(name, false);
+    return fallback(args);
+  };
+}
+
 /** The native kernels by tfjs kernel name, each made from its wasm fallback. */
 export const NATIVE_KERNELS: ReadonlyArray<readonly [string, (d: Dnnl, f: AnyKernelFunc) => AnyKernelFunc]> =
   [
@@ -252,4 +315,7 @@ export const NATIVE_KERNELS: ReadonlyArray<readonly [string, (d: Dnnl, f: AnyKer
     ["Conv2DBackpropInput", conv2dBackpropInput],
     ["Conv2DBackpropFilter", conv2dBackpropFilter],
     ["BatchMatMul", batchMatMul],
+    [BN_STATS, batchNorm("stats", BN_STATS)],
+    [BN_APPLY, batchNorm("apply", BN_APPLY)],
+    [BN_GRAD, batchNorm("backward", BN_GRAD)],
   ];
