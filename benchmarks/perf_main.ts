@@ -8,6 +8,7 @@
 import { check, runCli } from "../core/errors.ts";
 import { intOption, parseCli } from "../core/cli.ts";
 import { parseBackendName } from "../core/backend.ts";
+import { writeUserFile } from "../core/user_file.ts";
 import { runPerf } from "./perf.ts";
 import { perfRows, selectRows } from "./perf_rows.ts";
 import { formatPerf } from "./perf_table.ts";
@@ -81,7 +82,7 @@ await runCli(async () => {
       progress: Deno.stdout.isTerminal() ? (line: string) => console.error(line) : undefined,
     });
     const json = JSON.stringify(report, null, 2);
-    if (values.out) await Deno.writeTextFile(values.out, json + "\n");
+    if (values.out) await writeUserFile("--out", values.out, json + "\n");
     console.log(values.json ? json : formatVsTorch(report));
     return;
   }
@@ -110,10 +111,10 @@ await runCli(async () => {
     tiny: values.tiny,
     progress,
     onRow: values.out
-      ? (partial) => Deno.writeTextFile(values.out!, JSON.stringify(partial, null, 2) + "\n")
+      ? (partial) => writeUserFile("--out", values.out!, JSON.stringify(partial, null, 2) + "\n")
       : undefined,
   });
   const json = JSON.stringify(report, null, 2);
-  if (values.out) await Deno.writeTextFile(values.out, json + "\n");
+  if (values.out) await writeUserFile("--out", values.out, json + "\n");
   console.log(values.json ? json : formatPerf(report));
 });

@@ -12,7 +12,8 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
+import { join } from "node:path";
+import { writeUserFile } from "../core/user_file.ts";
 import { runCli, UserError } from "../core/errors.ts";
 import { intOption, parseCli } from "../core/cli.ts";
 import { type BackendName, initBackend } from "../core/backend.ts";
@@ -26,26 +27,6 @@ import { ARCHIVES } from "./archives.ts";
 
 const USAGE = "usage: deno task data list|info NAME|fetch NAME|verify NAME|preview NAME --out FILE.png " +
   "[--augs SET] [--data-dir DIR] [--json]";
-
-/**
- * Writes the preview to `out`, making its folder first (`--out runs/x.png` with no `runs/`
- * yet); a path that cannot hold a file (a file where a folder is named, a folder named as
- * the file) is one line naming it.
- */
-async function writePreview(out: string, png: Uint8Array): Promise<void> {
-  try {
-    await Deno.mkdir(dirname(out), { recursive: true });
-    await Deno.writeFile(out, png);
-  } catch (e) {
-    const name = (e as Error).name;
-    if (["AlreadyExists", "NotADirectory", "IsADirectory", "NotFound"].includes(name)) {
-      throw new UserError(
-        `--out ${out}: cannot write the preview there (${(e as Error).message}); name a FILE.png in a folder`,
-      );
-    }
-    throw e;
-  }
-}
 
 /** Bytes under a path (stops counting after `cap` files; returns whether it stopped). */
 async function diskSize(path: string, cap = 20000): Promise<{ bytes: number; partial: boolean }> {
@@ -198,7 +179,7 @@ async function main(): Promise<number> {
       const ds = await openDataset(needName(), opts);
       await initBackend(values.backend as BackendName);
       const p = await previewPng(ds, { augs: values.augs, ...grid, split: values.split });
-      await writePreview(out, p.png);
+      await writeUserFile("--out", out, p.png);
       console.log(
         `wrote ${out} (${p.width}×${p.height}: ${p.items.length} images × original + views, augs ${values.augs})`,
       );

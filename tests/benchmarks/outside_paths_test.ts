@@ -58,6 +58,13 @@ Deno.test("tasks write where they are told: bench, report, compare, merge and em
     assert.ok(await isFile(join(fresh, "cmp", "compare.md")));
 
     ok(await task("merge", run, "--out", join(fresh, "merged"), "--quiet"), "merge --out");
+    const perf = ["--tiny", "--rows", "augment-abcde-256", "--steps", "1", "--heavy-steps", "1", "--no-peer"];
+    ok(await task("perf", ...perf, "--out", join(fresh, "perf", "perf.json")), "perf --out");
+    assert.ok(await isFile(join(fresh, "perf", "perf.json")));
+    const blocked = await task("perf", ...perf, "--out", join(run, "results.csv", "perf.json"));
+    ok(blocked, "perf --out under a file", 2);
+    assert.match(blocked.err, /^error: --out .*: cannot write a file there/);
+    assert.doesNotMatch(blocked.err, /\n\s+at /, "one line, no stack trace");
     assert.equal(
       await Deno.readTextFile(join(fresh, "merged", "results.csv")),
       await Deno.readTextFile(join(run, "results.csv")),

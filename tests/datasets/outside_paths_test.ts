@@ -47,7 +47,7 @@ Deno.test("data preview --out and data:fetch --data-dir write into folders outsi
     const b = await task("data", "preview", "embedded", "--rows", "1", "--out", blocked);
     assert.equal(b.code, 2, b.err);
     assert.equal(b.err.trimEnd().split("\n").length, 1, b.err);
-    assert.ok(b.err.startsWith(`error: --out ${blocked}: cannot write the preview there`), b.err);
+    assert.ok(b.err.startsWith(`error: --out ${blocked}: cannot write a file there`), b.err);
 
     // data:fetch makes DATA/NAME outside the checkout; with no network here the download
     // fails, and the hint names that folder and the same --data-dir.
