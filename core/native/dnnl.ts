@@ -843,8 +843,41 @@ function envPath(): string | undefined {
   }
 }
 
+/** The OpenMP wait variables a user may set; any one of them set keeps the suite's default off. */
+const OMP_WAIT_VARS = ["OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "KMP_BLOCKTIME"];
+
+/**
+ * The suite's OpenMP wait default, put in the environment before the library (and with it
+ * the OpenMP runtime, which reads it once at load) is opened: `OMP_WAIT_POLICY=passive`,
+ * idle workers sleep at once. libgomp's own default spins ~3·10⁵ iterations after every
+ * parallel region; on a loaded machine a spinning worker burns the slice its descheduled
+ * peer needs (2-thread native step 190–230 ms against 45–60 ms passive, here at load 5 on
+ * 2 cores), and between native calls it takes the core the wasm kernels run on (wasm after
+ * native 2.4× slower; passive: unchanged). Returns what governs the wait: the user's
+ * variables, or the default set here.
+ */
+function applyOmpWaitPolicy(): string {
+  try {
+    const own = OMP_WAIT_VARS.filter((k) => Deno.env.get(k) !== undefined);
+    if (own.length) return own.map((k) => `${k}=${Deno.env.get(k)}`).join(" ") + " (from the environment)";
+    Deno.env.set("OMP_WAIT_POLICY", "passive");
+    return "OMP_WAIT_POLICY=passive (suite default)";
+  } catch {
+    return "the runtime's default (no --allow-env)";
+  }
+}
+
+/** What governs OpenMP's idle waiting, as set when the library was opened (null before). */
+let ompWait: string | null = null;
+
+/** How OpenMP workers wait when idle (the user's OMP_* / GOMP_* variables or the suite's default), or null before the library was opened. */
+export function ompWaitPolicy(): string | null {
+  return ompWait;
+}
+
 function open(): Dnnl | DnnlAbsent {
   const os = Deno.build.os;
+  ompWait = applyOmpWaitPolicy();
   const custom = envPath();
   const opened = openFirst(custom ? [custom] : LIB_NAMES[os] ?? LIB_NAMES.linux, SYMBOLS);
   if ("error" in opened) {
