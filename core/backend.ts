@@ -27,7 +27,7 @@ import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import "./gradients.ts";
 import { UserError } from "./errors.ts";
 import { batchNormTrain } from "./kernels/batch_norm.ts";
-import { loadDnnl } from "./native/dnnl.ts";
+import { loadDnnl, ompWaitPolicy } from "./native/dnnl.ts";
 import { NATIVE_BACKEND, registerNativeBackend } from "./native/backend.ts";
 import {
   describeWebgpu,
@@ -299,7 +299,9 @@ async function startNative(): Promise<BackendProbe> {
     name: "native",
     available: true,
     device: `${cpuModel()} (oneDNN ${v.major}.${v.minor}.${v.patch} ${dnnl.file()}, ${dnnl.isa()}, ` +
-      `${v.runtime} ${threads} thread${threads === 1 ? "" : "s"}; wasm heap)`,
+      `${v.runtime} ${threads} thread${threads === 1 ? "" : "s"}, idle threads ${
+        ompWaitPolicy() ?? "?"
+      }; wasm heap)`,
   };
 }
 
