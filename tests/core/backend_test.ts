@@ -73,7 +73,10 @@ Deno.test("the doctor reports wasm available with a passing gradient check", asy
   // native: oneDNN's file, version, instruction set and threads, and a passing check; or why not.
   const native = r.backends.find((b) => b.name === "native")!;
   if (native.available) {
-    assert.match(native.device!, /oneDNN 2\.\d+\.\d+ \S*libdnnl\S*, \w+, \w+ \d+ threads?; wasm heap/);
+    assert.match(
+      native.device!,
+      /oneDNN 2\.\d+\.\d+ \S*libdnnl\S*, \w+, \w+ \d+ threads?, idle threads [^;]+; wasm heap/,
+    );
     assert.ok(native.gradCheck?.pass, `native gradient check: ${JSON.stringify(native.gradCheck)}`);
   } else assert.match(native.reason!, /apt install libdnnl2/);
   for (const b of r.backends) assert.ok(b.available || (b.reason && b.reason.length > 10));
