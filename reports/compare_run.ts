@@ -1,5 +1,6 @@
 /**
- * The compare command's work: load one run (and optionally another), compare, and write
+ * The compare command's work: load one run (and optionally another), compare the records of
+ * each run's own configuration (never those of another one left in the folder), and write
  * the table as Markdown and CSV; returns the terminal text.
  *
  * @module
@@ -7,6 +8,7 @@
 
 import { type CompareOptions, compareRuns, compareVariants, comparisonTable } from "./compare.ts";
 import { loadRun } from "./load.ts";
+import { groupRun } from "./run_groups.ts";
 import { tableToCsv, tableToMarkdown, tableToText } from "./table.ts";
 
 /** Options of {@link runCompare}. */
@@ -23,9 +25,14 @@ export async function runCompare(
   opts: RunCompareOptions = {},
 ): Promise<{ text: string; files: string[] }> {
   const a = await loadRun(inDir);
+  // Only each run's own configuration: records the manifest does not list are left out (run_groups.ts).
+  const mine = groupRun(a);
   const table = opts.against
-    ? comparisonTable(compareRuns(a.records, (await loadRun(opts.against)).records, opts), { a: "A", b: "B" })
-    : comparisonTable(compareVariants(a.records, opts));
+    ? comparisonTable(compareRuns(mine.main, groupRun(await loadRun(opts.against)).main, opts), {
+      a: "A",
+      b: "B",
+    })
+    : comparisonTable(compareVariants(mine.main, opts));
   if (opts.against) {
     table.caption = `A = ${inDir}, B = ${opts.against}. ${table.caption}`;
   }
@@ -38,5 +45,6 @@ export async function runCompare(
   const missing = a.missing.length || a.failed.length
     ? `\n${a.missing.length} cell(s) missing and ${a.failed.length} failed in ${inDir}: compared what exists.\n`
     : "";
-  return { text: tableToText(table) + missing, files };
+  const notes = mine.notes.map((n) => `Note: ${n}.\n`).join("");
+  return { text: tableToText(table) + missing + (notes ? `\n${notes}` : ""), files };
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { CellRecord } from "../../benchmarks/record.ts";
 import { buildArtefacts } from "../../reports/artefacts.ts";
+import { runCompare } from "../../reports/compare_run.ts";
 import { loadRun } from "../../reports/load.ts";
 import { renderReport } from "../../reports/report.ts";
 import { groupRun } from "../../reports/run_groups.ts";
@@ -34,7 +35,7 @@ async function writeRun(
 /** The seeds column of a rendered table, per row (a table of mean ± std over n seeds). */
 function seedCounts(csv: string): number[] {
   const [head, ...rows] = csv.trim().split("\n");
-  const col = head.split(",").findIndex((h) => /^(n|seeds|runs)$/i.test(h.replace(/"/g, "")));
+  const col = head.split(",").findIndex((h) => /^(n|seeds|runs|a_n)$/i.test(h.replace(/"/g, "")));
   assert.ok(col >= 0, `a seeds column in: ${head}`);
   return rows.map((r) => parseInt(r.split(",")[col], 10)); // "3/3" (paired seeds) or "3"
 }
@@ -85,6 +86,12 @@ Deno.test("a folder holding records of two configurations: rendered, said so, ne
     assert.match(html, /class="warn provenance">Note: 12 record\(s\)/);
     assert.match(html, /class="warn provenance">Note: the run was planned by code 0\.1\.0\+aaaaaaaaaaaa/);
     assert.match(html, /<h2>Preset t4, another configuration <small>/);
+    // compare reads the run's own configuration too, and says what it left out.
+    const cmp = await runCompare(dir, { outDir: `${dir}/cmp` });
+    assert.match(cmp.text, /Note: 12 record\(s\)/);
+    const pairs = seedCounts(await Deno.readTextFile(`${dir}/cmp/compare.csv`));
+    // One row per augmentation set of this run (4 if the 2-epoch cells were mixed in), 3 seeds each.
+    assert.ok(pairs.length === 2 && pairs.every((n) => n === 3), `compare seeds: ${pairs}`);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
