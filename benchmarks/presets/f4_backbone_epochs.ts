@@ -12,7 +12,7 @@ export const f4: PresetInput = {
     cpu: {
       fixed: { dataset: "cifar10-subset", batchSize: 256, probeEpochs: 20 },
       cases: [
-        { method: "simclr", backbone: "resnet50", width: [0.03125, 0.0625], epochs: [5, 15] },
+        { method: "simclr", backbone: "resnet50", width: [0.0625, 0.125], epochs: [5, 15] },
         { method: "can", backbone: ["vit-tiny", "vit-small"], epochs: [5, 15] },
       ],
     },

@@ -85,8 +85,8 @@ export const paperCpu: PresetInput = {
       seeds: [0],
       // The longer run of each backbone is the T7 / T3 cell of seed 0 (same kNN epochs).
       cases: [
-        { method: "simclr", backbone: "resnet50", width: [0.03125, 0.0625], epochs: 3, knnEpochs: [1, 2, 3] },
-        { method: "simclr", backbone: "resnet50", width: [0.03125, 0.0625] },
+        { method: "simclr", backbone: "resnet50", width: [0.0625, 0.125], epochs: 3, knnEpochs: [1, 2, 3] },
+        { method: "simclr", backbone: "resnet50", width: [0.0625, 0.125] },
         { method: "can", ...VIT, backbone: ["vit-tiny", "vit-small"], epochs: 2, knnEpochs: [1, 2] },
         { method: "can", ...VIT, backbone: ["vit-tiny", "vit-small"] },
       ],

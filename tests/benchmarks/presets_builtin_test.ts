@@ -19,6 +19,10 @@ Deno.test("built-in presets: every table/figure preset, quick and smoke validate
       const cells = expandGrid(v, scale, { layer: {} }, cat);
       assert.ok(cells.length > 0, `${p.name} ${scale}`);
       assert.ok(cells.every((c) => c.config.scale === scale));
+      // ResNets take widths 1/16 … 4 (models/resnet.ts): a preset asking for less fails every such cell.
+      for (const { config: c } of cells.filter((c) => c.config.backbone.startsWith("resnet"))) {
+        assert.ok(c.width >= 1 / 16 && c.width <= 4, `${p.name} ${scale}: ${c.backbone} ×${c.width}`);
+      }
     }
   }
   const quick = expandGrid(validatePreset(BUILTIN_PRESETS[0], "quick", cat), "cpu", { layer: {} }, cat);

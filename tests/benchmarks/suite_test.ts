@@ -55,6 +55,8 @@ Deno.test("paper-cpu: every table and figure preset is a member, shared cells ru
     assert.ok(c.epochs <= 3);
   }
   assert.ok(sweep.cells.every((c) => c.config.scale === "cpu"));
+  const resnets = sweep.cells.filter((c) => c.config.backbone.startsWith("resnet"));
+  assert.ok(resnets.every((c) => c.config.width >= 1 / 16), "ResNets take widths from 1/16");
   // The manifest records each member's cells and the request, for the report and --verify.
   const manifest = sweepManifest(sweep, "0.0.0+test");
   assert.deepEqual(manifest.members?.map((m) => m.cells), members.map((m) => m.cells));
