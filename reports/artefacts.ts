@@ -1,6 +1,6 @@
 /**
- * The list of every table and figure of a report: the run-wide ones (T1, T2, F2, T8 and
- * the baseline-vs-AMCL comparison) and, for each group of records (a preset of the run, a
+ * The list of every table and figure of a report: the run-wide ones (the findings, T1, T2,
+ * F2, T8 and the baseline-vs-AMCL comparison) and, for each group of records (a preset of the run, a
  * suite's member, or records of another configuration: `run_groups.ts`), those its grid
  * supports (T3–T7, T9, F1, F3–F9; each builder decides from the preset's name and the
  * axes its records vary; a suite member keeps only the artefacts it is named for).
@@ -20,6 +20,7 @@ import { buildF6 } from "./f6_tau_sweep.ts";
 import { buildF7 } from "./f7_label_efficiency.ts";
 import { buildF8 } from "./f8_curves.ts";
 import { buildF9 } from "./f9_temperatures.ts";
+import { buildFindings } from "./findings.ts";
 import type { MethodMeta } from "./method_meta.ts";
 import type { RecordGroup } from "./run_groups.ts";
 import { percentFactor } from "./metrics.ts";
@@ -47,7 +48,7 @@ export interface PresetArtefacts {
 
 /** Every artefact of a report. */
 export interface ReportArtefacts {
-  /** Run-wide: T1, T2, F2, T8 and the comparison table. */
+  /** Run-wide: the findings, T1, T2, F2, T8 and the comparison table. */
   global: Artefact[];
   presets: PresetArtefacts[];
 }
@@ -115,6 +116,9 @@ export function buildArtefacts(
     push(buildF9(ctx));
     return { preset, label, other, scale: scaleOf(recs), cells: recs.length, artefacts };
   });
+  global.unshift(
+    buildFindings(groups.map((group, i) => ({ group, artefacts: presets[i].artefacts })), methods),
+  );
   return { global, presets };
 }
 

@@ -53,3 +53,8 @@ export function artefactId(id: string, ctx: BuildContext): string {
   const name = ctx.label ?? ctx.preset;
   return name ? `${id} · ${name}` : id;
 }
+
+/** A file-name stem from an artefact id ("T3 · quick" → "T3__quick"). */
+export function slug(id: string): string {
+  return id.replace(/\s*·\s*/g, "__").replace(/[^A-Za-z0-9_.-]+/g, "_").replace(/^[._]+/, "") || "artefact";
+}

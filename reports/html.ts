@@ -13,6 +13,7 @@ import type { PresetArtefacts } from "./artefacts.ts";
 import { SUMMARY_FIELDS } from "./config_fields.ts";
 import type { Artefact } from "./context.ts";
 import { escapeHtml, jsonForScript } from "./escape.ts";
+import { FINDINGS_ID } from "./findings.ts";
 import type { RunData } from "./load.ts";
 import type { MethodMeta } from "./method_meta.ts";
 import { formulaCellHtml } from "./t1_losses.ts";
@@ -105,12 +106,24 @@ function configSummary(c: Record<string, unknown> | undefined): string {
   return SUMMARY_FIELDS.filter((k) => c[k] !== undefined).map((k) => `${k}=${String(c[k])}`).join(" ");
 }
 
+/** The findings' artefact column as a link to that artefact on the page. */
+function findingsLink(key: string, v: CellValue | undefined): string | null {
+  if (key !== "artefact" || typeof v !== "string" || v === "—") return null;
+  return `<a href="#${anchorId(v)}">${escapeHtml(v)}</a>`;
+}
+
 /** The cell renderer of a table whose formulas show as MathML (T1, T2), else `undefined`. */
 function formulaCells(
   id: string,
   methods: readonly MethodMeta[],
 ): ((key: string, v: CellValue | undefined) => string | null) | undefined {
-  return id === "T2" ? t2CellHtml(methods) : id === "T1" ? formulaCellHtml : undefined;
+  return id === "T2"
+    ? t2CellHtml(methods)
+    : id === "T1"
+    ? formulaCellHtml
+    : id === FINDINGS_ID
+    ? findingsLink
+    : undefined;
 }
 
 /**

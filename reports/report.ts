@@ -8,7 +8,7 @@
  */
 
 import { buildArtefacts } from "./artefacts.ts";
-import type { Artefact } from "./context.ts";
+import { type Artefact, slug } from "./context.ts";
 import { escapeMarkdown } from "./escape.ts";
 import { buildIndexHtml, type PageFigure, type PageTable, standaloneTableHtml } from "./html.ts";
 import { loadRun, type RunData } from "./load.ts";
@@ -50,10 +50,7 @@ export interface ReportSummary {
   notes: string[];
 }
 
-/** A file-name stem from an artefact id ("T3 · quick" → "T3__quick"). */
-export function slug(id: string): string {
-  return id.replace(/\s*·\s*/g, "__").replace(/[^A-Za-z0-9_.-]+/g, "_").replace(/^[._]+/, "") || "artefact";
-}
+export { slug } from "./context.ts";
 
 /** Renders the report of the run in `outDir` (see the module doc); returns what it wrote. */
 export async function renderReport(outDir: string, opts: ReportOptions = {}): Promise<ReportSummary> {

@@ -25,6 +25,11 @@ export interface RecordGroup {
   artefacts: string[];
   /** True for records outside the configuration the manifest names. */
   other: boolean;
+  /**
+   * Cells the manifest plans for the group (done, failed and missing), when it says; the
+   * findings call a claim inconclusive while fewer are done.
+   */
+  planned?: number;
 }
 
 /** The run's own records, its groups, and what to tell the reader about provenance. */
@@ -47,6 +52,14 @@ function byPreset(records: CellRecord[], other: boolean): RecordGroup[] {
   }));
 }
 
+/** Cells of `preset` the manifest plans (done, failed, and missing ones it can attribute). */
+function plannedOf(run: RunData, preset: string, planned: Set<string>): number {
+  const only = run.manifest?.presets.length === 1 && run.manifest.presets[0] === preset;
+  const stored = [...run.records, ...run.failed].filter((r) => r.preset === preset && planned.has(r.id));
+  const missing = run.missing.filter((c) => c.preset === preset || (c.preset === undefined && only));
+  return stored.length + missing.length;
+}
+
 /**
  * Splits `run`'s done records into groups (see the module doc). `codeVersion` is the code
  * rendering the report ("VERSION+COMMIT12"); when given and different from the one that
@@ -67,8 +80,14 @@ export function groupRun(run: RunData, codeVersion?: string): RunGroups {
       records: member.cells.map((id) => byId.get(id)).filter((r): r is CellRecord => r !== undefined),
       artefacts: member.artefacts,
       other: false,
+      planned: member.cells.length,
     }));
-  } else groups = byPreset(main, false);
+  } else {
+    groups = byPreset(main, false);
+    if (m && planned) {
+      for (const g of groups) g.planned = plannedOf(run, g.preset, planned);
+    }
+  }
   groups.push(...byPreset(strays, true));
   const what = m ? `preset ${m.presets.join(", ") || "?"}${m.scale ? ` (${m.scale} scale)` : ""}` : "";
   if (strays.length) {
