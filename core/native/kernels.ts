@@ -100,88 +100,92 @@ function runConv(
   return ok ? out : null;
 }
 
-function conv2d(dnnl: Dnnl, fallback: AnyKernelFunc): AnyKernelFunc {
-  return (args: KernelArgs) => {
-    const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
+/** What one convolution kernel hands oneDNN: its two operands, the conv's shapes, and its output shape. */
+interface ConvCall {
+  a: tf.TensorInfo;
+  b: tf.TensorInfo;
+  xShape: number[];
+  wShape: number[];
+  dilations: number | [number, number];
+  /** The output shape, from the geometry; null when `dy` does not fit it. */
+  out: (g: ConvGeometry) => number[] | null;
+}
+
+/**
+ * A convolution kernel (forward or one of its gradients) run by oneDNN: float32 NHWC only;
+ * anything else, or a geometry oneDNN refuses, goes to the wasm kernel, counted.
+ */
+function convKernel(name: string, pass: ConvPass, call: (args: KernelArgs) => ConvCall) {
+  return (dnnl: Dnnl, fallback: AnyKernelFunc): AnyKernelFunc => (args: KernelArgs) => {
     const attrs = args.attrs as unknown as tf.Conv2DAttrs;
-    if (channelsLast(attrs.dataFormat) && x.dtype === "float32" && filter.dtype === "float32") {
+    const c = call(args);
+    if (channelsLast(attrs.dataFormat) && c.a.dtype === "float32" && c.b.dtype === "float32") {
       const info = tf.backend_util.computeConv2DInfo(
-        x.shape as [number, number, number, number],
-        filter.shape as [number, number, number, number],
+        c.xShape as [number, number, number, number],
+        c.wShape as [number, number, number, number],
         attrs.strides,
-        attrs.dilations ?? 1,
+        c.dilations,
         attrs.pad,
         attrs.dimRoundingMode,
         false,
         "channelsLast",
       );
       const g = geometry(info);
-      const y = g && runConv(dnnl, args.backend, "forward", g, x, filter, [g.n, g.ho, g.wo, g.cout]);
+      const outShape = g && c.out(g);
+      const y = outShape && runConv(dnnl, args.backend, pass, g, c.a, c.b, outShape);
       if (y) {
-        count("Conv2D", true);
+        count(name, true);
         return y;
       }
     }
-    count("Conv2D", false);
+    count(name, false);
     return fallback(args);
   };
 }
 
-function conv2dBackpropInput(dnnl: Dnnl, fallback: AnyKernelFunc): AnyKernelFunc {
-  return (args: KernelArgs) => {
-    const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-    const attrs = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
-    if (channelsLast(attrs.dataFormat) && dy.dtype === "float32" && filter.dtype === "float32") {
-      const info = tf.backend_util.computeConv2DInfo(
-        attrs.inputShape,
-        filter.shape as [number, number, number, number],
-        attrs.strides,
-        1,
-        attrs.pad,
-        attrs.dimRoundingMode,
-        false,
-        "channelsLast",
-      );
-      const g = geometry(info);
-      const ok = g && dy.shape[1] === g.ho && dy.shape[2] === g.wo;
-      const dx = ok && runConv(dnnl, args.backend, "backward_data", g, dy, filter, [...attrs.inputShape]);
-      if (dx) {
-        count("Conv2DBackpropInput", true);
-        return dx;
-      }
-    }
-    count("Conv2DBackpropInput", false);
-    return fallback(args);
-  };
+/** Whether the incoming gradient `dy` has the geometry's output size. */
+function fits(dy: tf.TensorInfo, g: ConvGeometry): boolean {
+  return dy.shape[1] === g.ho && dy.shape[2] === g.wo;
 }
 
-function conv2dBackpropFilter(dnnl: Dnnl, fallback: AnyKernelFunc): AnyKernelFunc {
-  return (args: KernelArgs) => {
-    const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-    const attrs = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-    if (channelsLast(attrs.dataFormat) && x.dtype === "float32" && dy.dtype === "float32") {
-      const info = tf.backend_util.computeConv2DInfo(
-        x.shape as [number, number, number, number],
-        attrs.filterShape,
-        attrs.strides,
-        1,
-        attrs.pad,
-        attrs.dimRoundingMode,
-        false,
-        "channelsLast",
-      );
-      const g = geometry(info);
-      const ok = g && dy.shape[1] === g.ho && dy.shape[2] === g.wo;
-      const dw = ok && runConv(dnnl, args.backend, "backward_weights", g, x, dy, [...attrs.filterShape]);
-      if (dw) {
-        count("Conv2DBackpropFilter", true);
-        return dw;
-      }
-    }
-    count("Conv2DBackpropFilter", false);
-    return fallback(args);
+const conv2d = convKernel("Conv2D", "forward", (args) => {
+  const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
+  const attrs = args.attrs as unknown as tf.Conv2DAttrs;
+  return {
+    a: x,
+    b: filter,
+    xShape: x.shape,
+    wShape: filter.shape,
+    dilations: attrs.dilations ?? 1,
+    out: (g) => [g.n, g.ho, g.wo, g.cout],
   };
-}
+});
+
+const conv2dBackpropInput = convKernel("Conv2DBackpropInput", "backward_data", (args) => {
+  const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+  const attrs = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  return {
+    a: dy,
+    b: filter,
+    xShape: [...attrs.inputShape],
+    wShape: filter.shape,
+    dilations: 1,
+    out: (g) => fits(dy, g) ? [...attrs.inputShape] : null,
+  };
+});
+
+const conv2dBackpropFilter = convKernel("Conv2DBackpropFilter", "backward_weights", (args) => {
+  const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+  const attrs = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  return {
+    a: x,
+    b: dy,
+    xShape: x.shape,
+    wShape: [...attrs.filterShape],
+    dilations: 1,
+    out: (g) => fits(dy, g) ? [...attrs.filterShape] : null,
+  };
+});
 
 /** a·b over the last two axes (either transposed), batches equal or one side shared; else null. */
 function matmul(dnnl: Dnnl, args: KernelArgs): tf.TensorInfo | null {
