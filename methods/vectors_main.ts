@@ -10,7 +10,7 @@ import { numberOption, parseCli } from "../core/cli.ts";
 import { type BackendName, initBackend } from "../core/backend.ts";
 import { DEFAULT_TOLERANCE, formatResult, runVectors } from "./vectors.ts";
 
-const USAGE = "usage: deno task vectors DIR [--backend cpu|wasm] [--tol 1e-4]";
+const USAGE = "usage: deno task vectors DIR [--backend cpu|wasm|native] [--tol 1e-4]";
 
 runCli(async () => {
   const parsed = parseCli(
