@@ -87,5 +87,7 @@ export interface CellRecord {
     threads?: number;
     /** Cells the sweep ran at once beside this one (`--workers`). Absent in older records. */
     workers?: number;
+    /** Native backend only: where its tensors lived (`heap`: wasm heap; `host`: process memory). */
+    nativeMemory?: "heap" | "host";
   };
 }

@@ -22,6 +22,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { UserError } from "../core/errors.ts";
 import { Rng } from "../core/random.ts";
+import { nativeMemoryFor } from "./native_memory.ts";
 import { initBackend } from "../core/backend.ts";
 import { captureEnv } from "../core/env.ts";
 import { Augmenter } from "../datasets/augment.ts";
@@ -99,12 +100,17 @@ function extractBatch(images: ImageArray, start: number, end: number): tf.Tensor
 export const executeCell: CellExecutor = async (config, ctx) => {
   const startedAt = new Date().toISOString();
   const halt = haltAt(ctx.id);
-  const backend = await initBackend(ctx.backend, ctx.threads ? { threads: ctx.threads } : {});
+  // Data first (no tensors yet): its image size decides where the native backend keeps tensors.
+  const { source: dataset, train: trainSplit, test: testSplit } = await openCellData(config);
+  const memory = nativeMemoryFor({ ...config, views: 2, size: dataset.shape[0] });
+  const backend = await initBackend(ctx.backend, {
+    ...(ctx.threads ? { threads: ctx.threads } : {}),
+    memory,
+  });
   const env = captureEnv(backend);
   const rng = new Rng(config.seed);
 
   // Data.
-  const { source: dataset, train: trainSplit, test: testSplit } = await openCellData(config);
   const trainSet = labelledSplit(trainSplit, dataset.name, dataset.classes);
   const testSet = labelledSplit(testSplit, dataset.name, dataset.classes);
   if (config.labelsPerClass.length) {
@@ -225,6 +231,7 @@ export const executeCell: CellExecutor = async (config, ctx) => {
       finishedAt: new Date().toISOString(),
       ...(backend.threads ? { threads: backend.threads } : {}),
       ...(ctx.workers ? { workers: ctx.workers } : {}),
+      ...(backend.memory ? { nativeMemory: backend.memory } : {}),
     });
     if (result.status !== "done") {
       const failed: CellRecord = {

@@ -25,10 +25,13 @@ import * as tf from "@tensorflow/tfjs-core";
 import { UserError } from "./errors.ts";
 import { batchNormTrain } from "./kernels/batch_norm.ts";
 import { loadDnnl } from "./native/dnnl.ts";
+import type { NativeMemory } from "./native/backend.ts";
 import {
   nativeThreadCount,
   probeBackend,
+  requestedNativeMemory,
   requestedNativeThreads,
+  setNativeMemory,
   setNativeThreads,
   switchTo,
   TFJS_NAME,
@@ -52,12 +55,19 @@ export interface BackendInfo {
   measured?: Partial<Record<ConcreteBackend, number>>;
   /** Threads the backend computes on (native: the library's threads; wasm and cpu: 1). */
   threads?: number;
+  /** Native only: where its tensors live (see {@link BackendOptions.memory}). */
+  memory?: NativeMemory;
 }
 
 /** Options of {@link initBackend}. */
 export interface BackendOptions {
   /** Threads for the native backend (default: its library's default, every core). Other backends run on 1. */
   threads?: number;
+  /**
+   * Where the native backend keeps its tensors: `heap` (a wasm heap, ≤ 4 GiB, fastest small
+   * ops; the default) or `host` (process memory, no ceiling). Other backends ignore it.
+   */
+  memory?: NativeMemory;
 }
 
 /** Whether a backend can start here, and why not. */
@@ -178,6 +188,7 @@ export async function initBackend(
     }
     setNativeThreads(options.threads);
   }
+  setNativeMemory(options.memory ?? "heap");
   let info: BackendInfo;
   if (want === "auto") {
     info = await chooseAuto();
@@ -203,7 +214,7 @@ export async function initBackend(
     const dnnl = loadDnnl();
     const threads = requestedNativeThreads();
     if (dnnl.available && threads !== null) dnnl.setThreads(threads);
-    info = { ...info, threads: nativeThreadCount() ?? 1 };
+    info = { ...info, threads: nativeThreadCount() ?? 1, memory: requestedNativeMemory() };
   } else if (info.name === "wasm" || info.name === "cpu") {
     info = { ...info, threads: 1 };
   }

@@ -12,7 +12,7 @@ import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import "./gradients.ts";
 import { UserError } from "./errors.ts";
 import { loadDnnl, ompWaitPolicy } from "./native/dnnl.ts";
-import { NATIVE_BACKEND, registerNativeBackend } from "./native/backend.ts";
+import { nativeBackendName, type NativeMemory, registerNativeBackend } from "./native/backend.ts";
 import {
   describeWebgpu,
   installWebgpuBackend,
@@ -24,14 +24,29 @@ import {
 } from "./webgpu_start.ts";
 import type { BackendProbe, ConcreteBackend } from "./backend.ts";
 
-/** The tfjs backend name behind each suite backend name. */
+/** Where the native backend keeps its tensors from its next start on ({@link setNativeMemory}). */
+let nativeMemory: NativeMemory = "heap";
+
+/** The tfjs backend name behind each suite backend name (native: by its memory, {@link setNativeMemory}). */
 export const TFJS_NAME: Record<ConcreteBackend, string> = {
   tensorflow: "tensorflow",
   webgpu: "webgpu",
-  native: NATIVE_BACKEND,
+  get native() {
+    return nativeBackendName(nativeMemory);
+  },
   wasm: "wasm",
   cpu: "cpu",
 };
+
+/** Sets where the native backend keeps its tensors when it next starts (`heap` or `host`). */
+export function setNativeMemory(memory: NativeMemory): void {
+  nativeMemory = memory;
+}
+
+/** Where the native backend keeps its tensors (the last {@link setNativeMemory}; default heap). */
+export function requestedNativeMemory(): NativeMemory {
+  return nativeMemory;
+}
 
 function wasmDir(): string {
   return new URL("../node_modules/@tensorflow/tfjs-backend-wasm/dist/", import.meta.url).href;
@@ -235,7 +250,7 @@ async function startNative(): Promise<BackendProbe> {
   if (nativeThreads !== null) dnnl.setThreads(nativeThreads);
   setWasmPaths(wasmDir());
   registerNativeBackend(dnnl);
-  if (!(await switchTo(NATIVE_BACKEND))) {
+  if (!(await switchTo(TFJS_NAME.native))) {
     return {
       name: "native",
       available: false,
@@ -249,9 +264,9 @@ async function startNative(): Promise<BackendProbe> {
     name: "native",
     available: true,
     device: `${cpuModel()} (oneDNN ${v.major}.${v.minor}.${v.patch} ${dnnl.file()}, ${dnnl.isa()}, ` +
-      `${v.runtime} ${threads} thread${threads === 1 ? "" : "s"}, idle threads ${
-        ompWaitPolicy() ?? "?"
-      }; wasm heap)`,
+      `${v.runtime} ${threads} thread${threads === 1 ? "" : "s"}, idle threads ${ompWaitPolicy() ?? "?"}; ${
+        nativeMemory === "heap" ? "wasm heap" : "host memory"
+      })`,
   };
 }
 

@@ -11,13 +11,19 @@ import type * as tf from "@tensorflow/tfjs-core";
 import type { CpuBackend, WasmBackend } from "./wasm_backend.ts";
 
 type WasmBackendLike = Pick<WasmBackend, "makeOutput" | "typedArrayFromHeap">;
-type CpuBackendLike = Pick<CpuBackend, "makeTensorInfo" | "readSync">;
+type CpuBackendLike = Pick<CpuBackend, "makeTensorInfo" | "readSync"> & {
+  /** tfjs-cpu's store: the values themselves (readSync may hand out a copy). */
+  data?: { get(dataId: object): { values?: tf.TypedArray } | undefined };
+  /** A backend with a pool of float32 arrays (the native tier on host memory). */
+  takeFloats?(n: number): Float32Array;
+};
 
 /**
  * Backends whose tensors the kernels of this folder read and write directly. `native` is a
- * second tfjs-wasm instance (its tensors live in its own wasm heap), so it is read like wasm.
+ * second tfjs-wasm instance (its tensors live in its own wasm heap), so it is read like wasm;
+ * `native-host` keeps typed arrays like cpu.
  */
-export const HOST_BACKENDS = ["wasm", "native", "cpu"] as const;
+export const HOST_BACKENDS = ["wasm", "native", "native-host", "cpu"] as const;
 /** One of {@link HOST_BACKENDS}. */
 export type HostBackend = typeof HOST_BACKENDS[number];
 
@@ -29,16 +35,43 @@ export class Host {
   readonly #pending = new Map<tf.TensorInfo, tf.TypedArray>();
 
   constructor(readonly backendName: HostBackend, backend: unknown) {
-    this.#wasm = backendName !== "cpu" ? backend as WasmBackendLike : null;
-    this.#cpu = backendName === "cpu" ? backend as CpuBackendLike : null;
+    // By what the backend is, not its name: `native` keeps its tensors in a wasm heap or in
+    // host memory (typed arrays, like cpu) depending on how it was started.
+    const onHeap = typeof (backend as Partial<WasmBackendLike>).typedArrayFromHeap === "function";
+    this.#wasm = onHeap ? backend as WasmBackendLike : null;
+    this.#cpu = onHeap ? null : backend as CpuBackendLike;
+    this.#backend = backend as { disposeData(dataId: object): boolean };
   }
 
-  /** A new float32 (or `dtype`) output of `shape`, uninitialised on wasm, zero on cpu. */
+  readonly #backend: { disposeData(dataId: object): boolean };
+
+  /** Whether tensors live in a wasm heap (views detach when it grows). */
+  get onHeap(): boolean {
+    return this.#wasm !== null;
+  }
+
+  /** Frees outputs made by {@link alloc} that will not be returned (a kernel that gave up). */
+  discard(...ts: tf.TensorInfo[]): void {
+    for (const t of ts) {
+      this.#pending.delete(t);
+      this.#backend.disposeData(t.dataId);
+    }
+  }
+
+  /**
+   * A new float32 (or `dtype`) output of `shape`: uninitialised on wasm and on a pooling
+   * backend (stale values), zero on cpu.
+   */
   alloc(shape: number[], dtype: tf.DataType = "float32"): tf.TensorInfo {
     if (this.#wasm) return this.#wasm.makeOutput(shape, dtype);
     const size = shape.reduce((a, b) => a * b, 1);
-    const values = dtype === "int32" ? new Int32Array(size) : new Float32Array(size);
-    const info = this.#cpu!.makeTensorInfo(shape, dtype, values);
+    const cpu = this.#cpu!;
+    const values = dtype === "int32"
+      ? new Int32Array(size)
+      : cpu.takeFloats
+      ? cpu.takeFloats(size)
+      : new Float32Array(size);
+    const info = cpu.makeTensorInfo(shape, dtype, values);
     this.#pending.set(info, values);
     return info;
   }
@@ -46,7 +79,18 @@ export class Host {
   /** The values of `t` (a view on wasm: take it after the last {@link alloc}). */
   view(t: tf.TensorInfo): tf.TypedArray {
     if (this.#wasm) return this.#wasm.typedArrayFromHeap(t);
-    return this.#pending.get(t) ?? this.#cpu!.readSync(t.dataId);
+    const cpu = this.#cpu!;
+    return this.#pending.get(t) ?? cpu.data?.get(t.dataId)?.values ?? cpu.readSync(t.dataId);
+  }
+
+  /**
+   * The values of each tensor when every one is stored as a Float32Array, else null (the cpu
+   * backend may keep a float32 tensor made from booleans as bytes). Views: take them after
+   * the last {@link alloc}.
+   */
+  floats(...ts: tf.TensorInfo[]): Float32Array[] | null {
+    const vs = ts.map((t) => this.view(t));
+    return vs.every((v) => v instanceof Float32Array) ? vs as Float32Array[] : null;
   }
 
   /** The float32 values of each tensor (views; take them after the last {@link alloc}). */

@@ -14,6 +14,8 @@ int main(void) {
     P("sizeof_memory_desc", sizeof(dnnl_memory_desc_t));
     P("sizeof_convolution_desc", sizeof(dnnl_convolution_desc_t));
     P("sizeof_batch_normalization_desc", sizeof(dnnl_batch_normalization_desc_t));
+    P("sizeof_eltwise_desc", sizeof(dnnl_eltwise_desc_t));
+    P("sizeof_binary_desc", sizeof(dnnl_binary_desc_t));
     P("sizeof_exec_arg", sizeof(dnnl_exec_arg_t));
     P("offsetof_exec_arg_memory", offsetof(dnnl_exec_arg_t, memory));
     P("sizeof_version", sizeof(dnnl_version_t));
@@ -30,6 +32,18 @@ int main(void) {
     P("tag_nhwc", dnnl_nhwc);
     P("tag_hwio", dnnl_hwio);
     P("tag_x", dnnl_x);
+    P("tag_a", dnnl_a);
+    P("tag_ab", dnnl_ab);
+    P("tag_abc", dnnl_abc);
+    P("tag_abcd", dnnl_abcd);
+    P("tag_abcde", dnnl_abcde);
+    P("tag_abcdef", dnnl_abcdef);
+    P("eltwise_relu", dnnl_eltwise_relu);
+    P("binary_add", dnnl_binary_add);
+    P("binary_mul", dnnl_binary_mul);
+    P("binary_sub", dnnl_binary_sub);
+    P("binary_gt", dnnl_binary_gt);
+    P("binary_div", dnnl_binary_div);
     P("forward_training", dnnl_forward_training);
     P("forward_inference", dnnl_forward_inference);
     P("backward", dnnl_backward);
@@ -43,6 +57,7 @@ int main(void) {
     P("use_shift", dnnl_use_shift);
     P("arg_src", DNNL_ARG_SRC);
     P("arg_dst", DNNL_ARG_DST);
+    P("arg_src_1", DNNL_ARG_SRC_1);
     P("arg_weights", DNNL_ARG_WEIGHTS);
     P("arg_bias", DNNL_ARG_BIAS);
     P("arg_mean", DNNL_ARG_MEAN);

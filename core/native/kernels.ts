@@ -14,14 +14,19 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { AnyKernelFunc, KernelArgs } from "../kernels/replace.ts";
-import { heapBuffer, heapOffset } from "../kernels/on_heap.ts";
+import type { NativeMemory } from "./backend.ts";
+import { Host } from "../kernels/host.ts";
+import { reduceBlock } from "../kernels/reduce_block.ts";
 import { BN_APPLY, BN_GRAD } from "../kernels/batch_norm.ts";
-import type { BnArrays, BnPass, ConvGeometry, ConvPass, Dnnl } from "./dnnl.ts";
-
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  disposeData(dataId: object): boolean;
-}
+import {
+  type BnArrays,
+  type BnPass,
+  type ConvGeometry,
+  type ConvPass,
+  type Dnnl,
+  ELT_MAX_RANK,
+  type EltOp,
+} from "./dnnl.ts";
 
 /** Calls per kernel: run natively, or handed to the wasm kernel. */
 export interface NativeKernelCount {
@@ -48,8 +53,8 @@ export function resetNativeKernelCounts(): void {
   counts.clear();
 }
 
-function view(b: unknown, t: tf.TensorInfo): Float32Array {
-  return new Float32Array(heapBuffer(b), heapOffset(b, t), tf.util.sizeFromShape(t.shape));
+function host(backend: unknown): Host {
+  return new Host("native", backend);
 }
 
 function channelsLast(format: unknown): boolean {
@@ -89,13 +94,14 @@ function runConv(
   b: tf.TensorInfo,
   outShape: number[],
 ): tf.TensorInfo | null {
-  const be = backend as HeapBackend;
-  const out = be.makeOutput(outShape, "float32");
+  const h = host(backend);
+  const out = h.alloc(outShape);
   let ok = false;
   try {
-    ok = dnnl.conv(pass, g, view(backend, a), view(backend, b), view(backend, out));
+    const vs = h.floats(a, b, out);
+    ok = vs !== null && dnnl.conv(pass, g, vs[0], vs[1], vs[2]);
   } finally {
-    if (!ok) be.disposeData(out.dataId);
+    if (!ok) h.discard(out);
   }
   return ok ? out : null;
 }
@@ -211,9 +217,14 @@ function matmul(dnnl: Dnnl, args: KernelArgs): tf.TensorInfo | null {
   // Equal batches, or one side shared by every batch; other broadcasts go to the wasm kernel.
   if (!((aBatch === batch || aBatch === 1) && (bBatch === batch || bBatch === 1))) return null;
   if (batch < 1) return null;
-  const be = args.backend as HeapBackend;
-  const out = be.makeOutput([...lead, M, N], "float32");
-  const av = view(be, a), bv = view(be, b), cv = view(be, out);
+  const h = host(args.backend);
+  const out = h.alloc([...lead, M, N]);
+  const vs = h.floats(a, b, out);
+  if (!vs) {
+    h.discard(out);
+    return null;
+  }
+  const [av, bv, cv] = vs;
   const lda = ac, ldb = bc;
   if (bBatch === 1 && aBatch === batch && !transposeA) {
     // Every batch of a against one b: one tall product.
@@ -273,18 +284,14 @@ function batchNorm(pass: BnPass, name: string) {
     const M = C > 0 ? tf.util.sizeFromShape(x.shape) / C : 0;
     const ok = M >= 1 && C >= 1 && Object.values(inputs).every((t) => !t || t.dtype === "float32");
     if (ok) {
-      const be = args.backend as HeapBackend;
+      const h = host(args.backend);
       const eps = pass === "stats" ? 0 : (args.attrs as { eps: number }).eps;
       const spatial = x.shape.length === 4 ? x.shape.slice(0, 3) : [M, 1, 1];
       const outs = pass === "stats"
-        ? [be.makeOutput([C], "float32"), be.makeOutput([C], "float32")]
+        ? [h.alloc([C]), h.alloc([C])]
         : pass === "apply"
-        ? [be.makeOutput([...x.shape], "float32")]
-        : [
-          be.makeOutput([...x.shape], "float32"),
-          be.makeOutput([C], "float32"),
-          be.makeOutput([C], "float32"),
-        ];
+        ? [h.alloc([...x.shape])]
+        : [h.alloc([...x.shape]), h.alloc([C]), h.alloc([C])];
       const outNames = pass === "stats"
         ? ["mean", "variance"]
         : pass === "apply"
@@ -292,15 +299,16 @@ function batchNorm(pass: BnPass, name: string) {
         : ["dx", "dgamma", "dbeta"];
       // Views after every allocation (an allocation can grow the heap).
       const arrays: BnArrays = {};
-      for (const [k, t] of Object.entries(inputs)) if (t) arrays[k] = view(be, t);
-      outNames.forEach((k, i) => arrays[k] = view(be, outs[i]));
+      const named = [...Object.entries(inputs).filter(([, t]) => t), ...outNames.map((k, i) => [k, outs[i]])];
+      const vs = h.floats(...named.map(([, t]) => t as tf.TensorInfo));
+      named.forEach(([k], i) => vs && (arrays[k as string] = vs[i]));
       if (pass !== "stats") arrays.gamma ??= filled(C, 1);
       if (pass === "apply") arrays.beta ??= filled(C, 0);
       let done = false;
       try {
-        done = dnnl.batchNorm(pass, spatial, C, eps, arrays);
+        done = vs !== null && dnnl.batchNorm(pass, spatial, C, eps, arrays);
       } finally {
-        if (!done) { for (const o of outs) be.disposeData(o.dataId); }
+        if (!done) h.discard(...outs);
       }
       if (done) {
         count(name, true);
@@ -312,15 +320,107 @@ function batchNorm(pass: BnPass, name: string) {
   };
 }
 
+/**
+ * Element-wise kernels below this many outputs stay on the base backend: a oneDNN call costs
+ * a few microseconds (FFI, argument setup, thread team), more than tfjs-wasm's SIMD loop on a
+ * small array; tfjs-cpu's loops (broadcast index arithmetic per element) are slower than that
+ * call from a few hundred elements on.
+ */
+export const ELT_MIN_SIZE: Record<NativeMemory, number> = { heap: 4096, host: 64 };
+
+/** A kernel of typed-array backends for the host-memory tier; the heap tier keeps its base kernel. */
+function hostOnly(make: (fallback: AnyKernelFunc) => AnyKernelFunc) {
+  return (_dnnl: Dnnl, fallback: AnyKernelFunc, memory: NativeMemory): AnyKernelFunc =>
+    memory === "host" ? make(fallback) : fallback;
+}
+
+/** A zero of each rank (the `b` of `Step`'s a > 0). */
+const zero = new Float32Array(1);
+
+/**
+ * An element-wise kernel run by oneDNN: float32, rank ≤ 6, at least {@link ELT_MIN_SIZE}
+ * outputs, and for binary ops one operand of the output's shape (the other broadcast, or for
+ * `add`/`mul` either way round). The results are bit-identical to the base kernels' (each
+ * output is one correctly rounded IEEE operation), except that `Step` of NaN is 0 here (NaN in
+ * tfjs). Anything else goes to the base kernel, counted.
+ */
+function elementwise(name: string, op: EltOp) {
+  return (dnnl: Dnnl, fallback: AnyKernelFunc, memory: NativeMemory): AnyKernelFunc => (args: KernelArgs) => {
+    const y = runElementwise(dnnl, op, args, ELT_MIN_SIZE[memory]);
+    // Below the size threshold the base kernel is the choice, not a fall-back: not counted.
+    if (y !== SMALL) count(name, y !== null);
+    return y && y !== SMALL ? y : fallback(args);
+  };
+}
+
+/** What {@link runElementwise} returns for an op too small to hand to oneDNN. */
+const SMALL = Symbol("small");
+
+function runElementwise(
+  dnnl: Dnnl,
+  op: EltOp,
+  args: KernelArgs,
+  minSize: number,
+): tf.TensorInfo | null | typeof SMALL {
+  const inputs = args.inputs as Record<string, tf.TensorInfo>;
+  let a: tf.TensorInfo, b: tf.TensorInfo | null = null;
+  if (op === "relu") a = inputs.x;
+  else if (op === "gt") {
+    // Step(x) = x > 0 ? 1 : alpha: only alpha = 0 is a comparison.
+    if ((args.attrs as { alpha?: number } | undefined)?.alpha) return null;
+    a = inputs.x;
+  } else [a, b] = [inputs.a, inputs.b];
+  if (a.dtype !== "float32" || (b && b.dtype !== "float32")) return null;
+  let shape = a.shape;
+  let bShape: number[] | null = op === "gt" ? a.shape.map(() => 1) : null;
+  if (b) {
+    try {
+      shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+    } catch {
+      return null;
+    }
+    const pad = (s: number[]) => [...new Array(shape.length - s.length).fill(1), ...s];
+    const same = (s: number[]) => s.length === shape.length && s.every((d, i) => d === shape[i]);
+    if (!same(a.shape)) {
+      if (!same(b.shape) || op === "sub" || op === "div") return null;
+      [a, b] = [b, a];
+    }
+    bShape = pad(b.shape);
+  }
+  if (shape.length < 1 || shape.length > ELT_MAX_RANK) return null;
+  const size = tf.util.sizeFromShape(shape);
+  if (size < minSize) return SMALL;
+  const h = host(args.backend);
+  const out = h.alloc([...shape]);
+  let ok = false;
+  try {
+    const vs = h.floats(a, out, ...(b ? [b] : []));
+    const bv = b ? vs?.[2] ?? null : op === "gt" ? zero : null;
+    ok = vs !== null && dnnl.elementwise(op, shape, vs[0], bShape, bv, vs[1]);
+  } finally {
+    if (!ok) h.discard(out);
+  }
+  return ok ? out : null;
+}
+
 /** The native kernels by tfjs kernel name, each made from its wasm fallback. */
-export const NATIVE_KERNELS: ReadonlyArray<readonly [string, (d: Dnnl, f: AnyKernelFunc) => AnyKernelFunc]> =
-  [
-    ["Conv2D", conv2d],
-    ["Conv2DBackpropInput", conv2dBackpropInput],
-    ["Conv2DBackpropFilter", conv2dBackpropFilter],
-    ["BatchMatMul", batchMatMul],
-    // Not BN_STATS: with oneDNN's statistics, SimSiam's and Barlow Twins' second-step losses
-    // left wasm's by 0.3–10% (tests/methods/native_train_test.ts); the host kernel sums in float64.
-    [BN_APPLY, batchNorm("apply", BN_APPLY)],
-    [BN_GRAD, batchNorm("backward", BN_GRAD)],
-  ];
+export const NATIVE_KERNELS: ReadonlyArray<
+  readonly [string, (d: Dnnl, f: AnyKernelFunc, memory: NativeMemory) => AnyKernelFunc]
+> = [
+  ["Conv2D", conv2d],
+  ["Conv2DBackpropInput", conv2dBackpropInput],
+  ["Conv2DBackpropFilter", conv2dBackpropFilter],
+  ["BatchMatMul", batchMatMul],
+  // Not BN_STATS: with oneDNN's statistics, SimSiam's and Barlow Twins' second-step losses
+  // left wasm's by 0.3–10% (tests/methods/native_train_test.ts); the host kernel sums in float64.
+  [BN_APPLY, batchNorm("apply", BN_APPLY)],
+  [BN_GRAD, batchNorm("backward", BN_GRAD)],
+  ["Add", elementwise("Add", "add")],
+  ["Sub", elementwise("Sub", "sub")],
+  ["Multiply", elementwise("Multiply", "mul")],
+  ["RealDiv", elementwise("RealDiv", "div")],
+  ["Relu", elementwise("Relu", "relu")],
+  ["Step", elementwise("Step", "gt")],
+  ["Sum", hostOnly(reduceBlock(false))],
+  ["Mean", hostOnly(reduceBlock(true))],
+];

@@ -4,7 +4,8 @@
  * (1×1, 3×3, 7×7; stride 1 and 2; odd sizes and channel counts; same, valid and explicit
  * padding), and matrix products with every transpose and batch layout — each checked to
  * have run natively, not on the wasm fallback. Cases the native path does not take fall
- * back to wasm, are counted, and still give the right values. The FFI module refuses
+ * back to wasm, are counted, and still give the right values. Conv and product tests run on
+ * both tensor homes (wasm heap and host memory). The FFI module refuses
  * arrays that do not match a shape with a JavaScript error, before any C call.
  */
 import assert from "node:assert/strict";
@@ -15,6 +16,8 @@ import { nativeKernelCounts, resetNativeKernelCounts } from "../../core/native/k
 import { NEEDS_DNNL, NO_DNNL, relErr } from "./native_testutil.ts";
 
 const TOL = 1e-4;
+/** Both places the native tier keeps tensors: a wasm heap, and host memory (no 4 GiB ceiling). */
+const MEMORIES = ["heap", "host"] as const;
 
 interface ConvCase {
   x: [number, number, number, number];
@@ -37,84 +40,101 @@ const CONV_CASES: ConvCase[] = [
   { x: [2, 8, 9, 4], k: 3, cout: 8, stride: 1, pad: [[0, 0], [1, 2], [2, 0], [0, 0]] }, // asymmetric
 ];
 
-Deno.test(`native conv2d: values and both gradients match cpu for every backbone shape class${NEEDS_DNNL}`, {
-  ignore: NO_DNNL,
-}, async () => {
-  const rng = new Rng(41);
-  for (const [i, c] of CONV_CASES.entries()) {
-    const [n, h, w, cin] = c.x;
-    const xv = rng.normals(n * h * w * cin), wv = rng.normals(c.k * c.k * cin * c.cout, 0.3);
-    const run = () =>
-      tf.tidy(() => {
-        const x = tf.tensor4d(xv, c.x), f = tf.tensor4d(wv, [c.k, c.k, cin, c.cout]);
-        const y = tf.conv2d(x, f, c.stride, c.pad);
-        const r = tf.tensor(new Rng(1000 + i).normals(y.size), y.shape);
-        const [gx, gf] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-          tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad), r))
-        )([x, f]);
-        return [y, gx, gf].map((t) => t.dataSync());
-      });
-    await initBackend("cpu");
-    const ref = run();
-    await initBackend("native");
-    resetNativeKernelCounts();
-    const got = run();
-    const counts = nativeKernelCounts();
-    for (const k of ["Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter"]) {
-      assert.equal(counts[k]?.fallback ?? 0, 0, `${k} fell back for ${JSON.stringify(c)}`);
-      assert.ok((counts[k]?.native ?? 0) >= 1, `${k} ran natively for ${JSON.stringify(c)}`);
-    }
-    ["y", "dx", "dw"].forEach((name, i) => {
-      assert.equal(got[i].length, ref[i].length);
-      const e = relErr(got[i], ref[i]);
-      assert.ok(e < TOL, `${name} of ${JSON.stringify(c)}: rel err ${e}`);
-    });
-  }
-});
+for (const memory of MEMORIES) {
+  Deno.test(
+    `native (${memory}) conv2d: values and both gradients match cpu for every backbone shape class${NEEDS_DNNL}`,
+    {
+      ignore: NO_DNNL,
+    },
+    async () => {
+      const rng = new Rng(41);
+      for (const [i, c] of CONV_CASES.entries()) {
+        const [n, h, w, cin] = c.x;
+        const xv = rng.normals(n * h * w * cin), wv = rng.normals(c.k * c.k * cin * c.cout, 0.3);
+        const run = () =>
+          tf.tidy(() => {
+            const x = tf.tensor4d(xv, c.x), f = tf.tensor4d(wv, [c.k, c.k, cin, c.cout]);
+            const y = tf.conv2d(x, f, c.stride, c.pad);
+            const r = tf.tensor(new Rng(1000 + i).normals(y.size), y.shape);
+            const [gx, gf] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+              tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad), r))
+            )([x, f]);
+            return [y, gx, gf].map((t) => t.dataSync());
+          });
+        await initBackend("cpu");
+        const ref = run();
+        await initBackend("native", { memory });
+        resetNativeKernelCounts();
+        const got = run();
+        const counts = nativeKernelCounts();
+        for (const k of ["Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter"]) {
+          assert.equal(counts[k]?.fallback ?? 0, 0, `${k} fell back for ${JSON.stringify(c)}`);
+          assert.ok((counts[k]?.native ?? 0) >= 1, `${k} ran natively for ${JSON.stringify(c)}`);
+        }
+        ["y", "dx", "dw"].forEach((name, i) => {
+          assert.equal(got[i].length, ref[i].length);
+          const e = relErr(got[i], ref[i]);
+          assert.ok(e < TOL, `${name} of ${JSON.stringify(c)}: rel err ${e}`);
+        });
+      }
+    },
+  );
+}
 
-Deno.test(`native matMul: every transpose, batched, shared and broadcast operands match cpu${NEEDS_DNNL}`, {
-  ignore: NO_DNNL,
-}, async () => {
-  const rng = new Rng(42);
-  // [a shape, b shape, transposeA, transposeB]
-  const cases: Array<[number[], number[], boolean, boolean]> = [
-    [[7, 5], [5, 9], false, false],
-    [[5, 7], [5, 9], true, false],
-    [[7, 5], [9, 5], false, true],
-    [[5, 7], [9, 5], true, true],
-    [[3, 7, 5], [3, 5, 4], false, false],
-    [[3, 5, 7], [3, 4, 5], true, true],
-    [[2, 3, 7, 5], [5, 6], false, false], // b shared by every batch
-    [[2, 3, 5, 7], [6, 5], true, true],
-    [[7, 5], [4, 5, 6], false, false], // a shared
-    [[1, 128], [128, 1], false, false],
-  ];
-  for (const [as, bs, ta, tb] of cases) {
-    const av = rng.normals(as.reduce((x, y) => x * y, 1)), bv = rng.normals(bs.reduce((x, y) => x * y, 1));
-    const run = () =>
-      tf.tidy(() => {
-        const a = tf.tensor(av, as), b = tf.tensor(bv, bs);
-        const y = tf.matMul(a, b, ta, tb);
-        const r = tf.tensor(new Rng(7).normals(y.size), y.shape);
-        // tfjs differentiates a product only when both operands have the same batch shape.
-        const grads = as.length === bs.length
-          ? tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(tf.matMul(p, q, ta, tb), r)))([a, b])
-          : [];
-        return [y, ...grads].map((t) => ({ shape: t.shape, v: t.dataSync() }));
-      });
-    await initBackend("cpu");
-    const ref = run();
-    await initBackend("native");
-    resetNativeKernelCounts();
-    const got = run();
-    assert.equal(nativeKernelCounts().BatchMatMul?.fallback ?? 0, 0, `fell back: ${as} ${bs} ${ta} ${tb}`);
-    ref.forEach((r, i) => {
-      assert.deepEqual(got[i].shape, r.shape);
-      const e = relErr(got[i].v, r.v);
-      assert.ok(e < TOL, `matMul ${as}×${bs} t${ta}/${tb} output ${i}: rel err ${e}`);
-    });
-  }
-});
+for (const memory of MEMORIES) {
+  Deno.test(
+    `native (${memory}) matMul: every transpose, batched, shared and broadcast operands match cpu${NEEDS_DNNL}`,
+    {
+      ignore: NO_DNNL,
+    },
+    async () => {
+      const rng = new Rng(42);
+      // [a shape, b shape, transposeA, transposeB]
+      const cases: Array<[number[], number[], boolean, boolean]> = [
+        [[7, 5], [5, 9], false, false],
+        [[5, 7], [5, 9], true, false],
+        [[7, 5], [9, 5], false, true],
+        [[5, 7], [9, 5], true, true],
+        [[3, 7, 5], [3, 5, 4], false, false],
+        [[3, 5, 7], [3, 4, 5], true, true],
+        [[2, 3, 7, 5], [5, 6], false, false], // b shared by every batch
+        [[2, 3, 5, 7], [6, 5], true, true],
+        [[7, 5], [4, 5, 6], false, false], // a shared
+        [[1, 128], [128, 1], false, false],
+      ];
+      for (const [as, bs, ta, tb] of cases) {
+        const av = rng.normals(as.reduce((x, y) => x * y, 1)),
+          bv = rng.normals(bs.reduce((x, y) => x * y, 1));
+        const run = () =>
+          tf.tidy(() => {
+            const a = tf.tensor(av, as), b = tf.tensor(bv, bs);
+            const y = tf.matMul(a, b, ta, tb);
+            const r = tf.tensor(new Rng(7).normals(y.size), y.shape);
+            // tfjs differentiates a product only when both operands have the same batch shape.
+            const grads = as.length === bs.length
+              ? tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(tf.matMul(p, q, ta, tb), r)))([a, b])
+              : [];
+            return [y, ...grads].map((t) => ({ shape: t.shape, v: t.dataSync() }));
+          });
+        await initBackend("cpu");
+        const ref = run();
+        await initBackend("native", { memory });
+        resetNativeKernelCounts();
+        const got = run();
+        assert.equal(
+          nativeKernelCounts().BatchMatMul?.fallback ?? 0,
+          0,
+          `fell back: ${as} ${bs} ${ta} ${tb}`,
+        );
+        ref.forEach((r, i) => {
+          assert.deepEqual(got[i].shape, r.shape);
+          const e = relErr(got[i].v, r.v);
+          assert.ok(e < TOL, `matMul ${as}×${bs} t${ta}/${tb} output ${i}: rel err ${e}`);
+        });
+      }
+    },
+  );
+}
 
 Deno.test(
   `native kernels: cases off the native path run on wasm, counted, with the right values${NEEDS_DNNL}`,

@@ -24,8 +24,9 @@ async function losses(
   variant: "baseline" | "amcl",
   steps: number,
   threads?: number,
+  memory: "heap" | "host" = "heap",
 ) {
-  await initBackend(backend, threads ? { threads } : {});
+  await initBackend(backend, { ...(threads ? { threads } : {}), memory });
   const images = cifarImages(16, 16);
   const lgp = method === "lgp";
   const cell = tinyCell(method, variant, { epochs: 1, ...(variant === "amcl" ? { tauMin: 0.05 } : {}) }, {
@@ -59,18 +60,26 @@ function close(a: number[], b: number[], what: string): void {
 }
 
 for (const entry of NO_DNNL ? [{ method: "simclr", variant: "baseline" as const }] : listMethods()) {
-  Deno.test(`native trains ${entry.method} ${entry.variant} like wasm (first two losses)${NEEDS_DNNL}`, {
-    ignore: NO_DNNL,
-  }, async () => {
-    const wasm = await losses("wasm", entry.method, entry.variant, 2);
-    resetNativeKernelCounts();
-    const native = await losses("native", entry.method, entry.variant, 2);
-    assert.ok(nativeKernelCounts().BatchMatMul.native > 0, "products ran in oneDNN");
-    if (!["can", "lgp"].includes(entry.method)) {
-      assert.ok(nativeKernelCounts().Conv2DBackpropFilter.native > 0);
-    }
-    close(native, wasm, `${entry.method} ${entry.variant} native vs wasm`);
-  });
+  Deno.test(
+    `native trains ${entry.method} ${entry.variant} like wasm, tensors on the heap and in host memory (first two losses)${NEEDS_DNNL}`,
+    {
+      ignore: NO_DNNL,
+    },
+    async () => {
+      const wasm = await losses("wasm", entry.method, entry.variant, 2);
+      resetNativeKernelCounts();
+      const host = await losses("native", entry.method, entry.variant, 2, undefined, "host");
+      assert.equal(tf.getBackend(), "native-host");
+      close(host, wasm, `${entry.method} ${entry.variant} native (host memory) vs wasm`);
+      resetNativeKernelCounts();
+      const native = await losses("native", entry.method, entry.variant, 2);
+      assert.ok(nativeKernelCounts().BatchMatMul.native > 0, "products ran in oneDNN");
+      if (!["can", "lgp"].includes(entry.method)) {
+        assert.ok(nativeKernelCounts().Conv2DBackpropFilter.native > 0);
+      }
+      close(native, wasm, `${entry.method} ${entry.variant} native vs wasm`);
+    },
+  );
 }
 
 Deno.test(
