@@ -73,15 +73,13 @@ export class Conv2d extends Module {
 
   /** Applies the convolution to [N, H, W, in]. */
   forward(x: tf.Tensor4D): tf.Tensor4D {
-    let input = x;
-    let pad: "same" | "valid" = "valid";
-    if (typeof this.padding === "number") {
-      if (this.padding > 0) {
-        const p = this.padding;
-        input = tf.pad(x, [[0, 0], [p, p], [p, p], [0, 0]]);
-      }
-    } else pad = this.padding;
-    const y = tf.conv2d(input, this.weight as tf.Tensor4D, this.stride, pad);
+    // Numeric padding is the convolution's own (explicit, every side): no padded copy of x
+    // forward and no slice of its gradient backward.
+    const p = this.padding;
+    const pad = typeof p === "number"
+      ? (p > 0 ? [[0, 0], [p, p], [p, p], [0, 0]] as tf.backend_util.ExplicitPadding : "valid")
+      : p;
+    const y = tf.conv2d(x, this.weight as tf.Tensor4D, this.stride, pad);
     return this.bias ? tf.add(y, this.bias) : y;
   }
 }
