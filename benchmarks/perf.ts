@@ -19,7 +19,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../core/backend.ts";
 import { loadavg } from "../core/env.ts";
 import { perfRows, selectRows, tinyRow } from "./perf_rows.ts";
-import { type PeerStatus, peerStatus, runPeer } from "./perf_peer.ts";
+import { type PeerStatus, peerStatus, runPeerFormats } from "./perf_peer.ts";
 import { PERF_SCHEMA, type PerfOptions, type PerfReport, type PerfRow } from "./perf_report.ts";
 import { machineInfo } from "./perf_machine.ts";
 import { emptyRow, round } from "./perf_measure.ts";
@@ -38,7 +38,7 @@ export async function runPerf(o: PerfOptions): Promise<PerfReport> {
   const rows: PerfRow[] = [];
   const backends: PerfReport["backends"] = [];
   for (const name of o.backends) {
-    const info = await initBackend(name);
+    const info = await initBackend(name, { memory: o.memory ?? "heap" });
     backends.push({ name: info.name, device: info.device });
     let dead: string | null = null;
     for (const def of defs) {
@@ -72,11 +72,11 @@ export async function runPerf(o: PerfOptions): Promise<PerfReport> {
       }
       if (def.kind === "step" && def.peer && peer.available && row.ms !== null) {
         try {
-          const p = await runPeer({
+          const p = (await runPeerFormats({
             ...def.peer,
             threads: o.threads,
             steps: Math.max(2, row.msSteps.length),
-          });
+          })).best;
           row.torchMs = p.msPerStep;
           row.ratioToTorch = round(row.ms / p.msPerStep, 3);
           if (def.peer.note) row.note = def.peer.note;

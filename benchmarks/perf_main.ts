@@ -15,7 +15,8 @@ import { formatPerf } from "./perf_table.ts";
 import { formatVsTorch, runVsTorch } from "./perf_native.ts";
 
 const USAGE = `usage: deno task perf [--json] [--backend auto|wasm|cpu|webgpu|tensorflow[,…]] [--steps N]
-  [--heavy-steps N] [--rows ID,…] [--threads N] [--no-peer] [--leak-steps N] [--kernels N] [--tiny] [--out FILE] [--list]
+  [--heavy-steps N] [--rows ID,…] [--threads N] [--no-peer] [--leak-steps N] [--kernels N] [--tiny]
+  [--memory auto|heap|host] [--out FILE] [--list]
 Times one training step per row and backend beside the PyTorch peer (same shapes and threads).
   --backend    comma-separated backends to time (default auto)
   --steps      timed steps per row, median taken (default 5; heavy rows run at most --heavy-steps)
@@ -26,11 +27,13 @@ Times one training step per row and backend beside the PyTorch peer (same shapes
   --leak-steps steps of the tensor-leak row (default 100)
   --kernels    slowest kernels kept per row in the breakdown (default 0: none)
   --tiny       shrink every shape (smoke test)
+  --memory     where the native backend keeps tensors: auto (default; heap for these rows; with
+               --vs-torch, host when a step's estimate exceeds 3 GiB), heap (wasm heap, ≤ 4 GiB) or host
   --out FILE   also write the JSON report there, after every row
   --json       print the JSON report instead of the table
   --list       print the row ids and exit
 deno task perf --vs-torch [--widths 1/8,1/4,1] [--batch 128] [--threads 1,all] [--rounds 3] [--steps 3]
-  [--sweeps quick,ref-cifar-subset] [--no-peer] [--json] [--out FILE]
+  [--sweeps quick,ref-cifar-subset] [--memory auto|heap|host] [--no-peer] [--json] [--out FILE]
   the native backend's SimCLR step beside PyTorch at each width and thread count ("all" = every
   core), suite and peer alternated per round (median and min–max over rounds, load before/after);
   --sweeps also times whole sweeps of those presets on native and on wasm (cells per hour; long)`;
@@ -56,11 +59,17 @@ await runCli(async () => {
       batch: { type: "string", default: "128" },
       rounds: { type: "string", default: "3" },
       sweeps: { type: "string", default: "" },
+      memory: { type: "string", default: "auto" },
     },
     USAGE,
   );
   if (!parsed) return;
   const { values } = parsed;
+  check(
+    ["auto", "heap", "host"].includes(values.memory),
+    `--memory ${values.memory}: use auto, heap (wasm heap, ≤ 4 GiB) or host (process memory)`,
+  );
+  const memory = values.memory as "auto" | "heap" | "host";
   if (values["vs-torch"]) {
     const cores = navigator.hardwareConcurrency || 1;
     // Flags whose defaults differ in this mode (every core too; fewer steps per round).
@@ -79,6 +88,7 @@ await runCli(async () => {
       steps: given("steps") ? intOption("steps", values.steps) : 3,
       peer: !values["no-peer"],
       sweeps: values.sweeps.split(",").map((x) => x.trim()).filter(Boolean),
+      memory,
       progress: Deno.stdout.isTerminal() ? (line: string) => console.error(line) : undefined,
     });
     const json = JSON.stringify(report, null, 2);
@@ -109,6 +119,7 @@ await runCli(async () => {
     leakSteps: intOption("leak-steps", values["leak-steps"]),
     topKernels: intOption("kernels", values.kernels, 0),
     tiny: values.tiny,
+    memory: memory === "host" ? "host" : "heap",
     progress,
     onRow: values.out
       ? (partial) => writeUserFile("--out", values.out!, JSON.stringify(partial, null, 2) + "\n")

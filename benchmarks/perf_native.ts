@@ -11,6 +11,9 @@
  * @module
  */
 import { initBackend } from "../core/backend.ts";
+import { nativeMemoryFor } from "./native_memory.ts";
+import type { NativeMemory } from "../core/native/backend.ts";
+import { processPeakRssMiB, resetPeakRss } from "./perf_measure.ts";
 import {
   type NativeKernelCount,
   nativeKernelCounts,
@@ -20,7 +23,7 @@ import { loadavg } from "../core/env.ts";
 import type { MachineInfo } from "./perf_report.ts";
 import { machineInfo } from "./perf_machine.ts";
 import { runSteps } from "./perf_steps.ts";
-import { type PeerStatus, peerStatus, runPeer } from "./perf_peer.ts";
+import { type PeerStatus, peerStatus, runPeerFormats } from "./perf_peer.ts";
 import { runBench } from "./bench.ts";
 import { REAL_EXECUTOR } from "./executor.ts";
 import { registryCatalog } from "./registry_catalog.ts";
@@ -41,6 +44,8 @@ export interface VsTorchOptions {
   peer: boolean;
   /** Presets to time as whole sweeps on native and on wasm (empty: none). */
   sweeps: string[];
+  /** Where native keeps tensors: `auto` (host when the step's estimate exceeds the heap budget), `heap` or `host`. */
+  memory?: NativeMemory | "auto";
   progress?: (line: string) => void;
 }
 
@@ -59,8 +64,15 @@ export interface VsTorchCell {
   threads: number;
   suite: Spread | null;
   torch: Spread | null;
-  /** Median over rounds of suite ms / PyTorch ms. */
+  /** Per round the faster of PyTorch's two memory formats (the ratio's denominator). */
+  torchNchw?: Spread | null;
+  torchChannelsLast?: Spread | null;
+  /** Median over rounds of suite ms / PyTorch ms (the faster format of that round). */
   ratio: number | null;
+  /** Where the native backend kept this cell's tensors. */
+  memory?: NativeMemory;
+  /** Peak RSS of the suite's process during this cell (MiB; the high-water mark reset first), or null. */
+  peakRssMiB?: number | null;
   /** Native and fall-back kernel calls during this cell's suite steps. */
   kernels: Record<string, NativeKernelCount>;
   error?: string;
@@ -106,9 +118,12 @@ export async function runVsTorch(o: VsTorchOptions): Promise<VsTorchReport> {
   const cells: VsTorchCell[] = [];
   let device = "";
   for (const threads of o.threads) {
-    const info = await initBackend("native", { threads });
-    device = info.device;
     for (const width of o.widths) {
+      const memory = !o.memory || o.memory === "auto"
+        ? nativeMemoryFor({ backbone: "resnet18", width, batchSize: o.batch, views: 2, size: 32 })
+        : o.memory;
+      const info = await initBackend("native", { threads, memory });
+      device = info.device;
       const cell: VsTorchCell = {
         width,
         batch: o.batch,
@@ -117,8 +132,11 @@ export async function runVsTorch(o: VsTorchOptions): Promise<VsTorchReport> {
         torch: null,
         ratio: null,
         kernels: {},
+        memory,
       };
       const suiteRounds: number[] = [], torchRounds: number[] = [];
+      const nchwRounds: number[] = [], clRounds: number[] = [];
+      resetPeakRss();
       try {
         const row = { method: "simclr", variant: "baseline" as const, width, batch: o.batch, size: 32 };
         await runSteps(row, async (trainSteps) => {
@@ -129,8 +147,17 @@ export async function runVsTorch(o: VsTorchOptions): Promise<VsTorchReport> {
             await trainSteps(o.steps, (t) => ms.push(t));
             suiteRounds.push(median(ms));
             if (peer.available) {
-              const p = await runPeer({ width, batch: o.batch, size: 32, heads: 1, threads, steps: o.steps });
-              torchRounds.push(p.msPerStep);
+              const p = await runPeerFormats({
+                width,
+                batch: o.batch,
+                size: 32,
+                heads: 1,
+                threads,
+                steps: o.steps,
+              });
+              torchRounds.push(p.best.msPerStep);
+              nchwRounds.push(p.nchw.msPerStep);
+              clRounds.push(p.channelsLast.msPerStep);
             }
             o.progress?.(
               `native ×${width} b${o.batch} ${threads} thread(s), round ${r + 1}/${o.rounds}: ` +
@@ -144,9 +171,12 @@ export async function runVsTorch(o: VsTorchOptions): Promise<VsTorchReport> {
       } catch (e) {
         cell.error = e instanceof Error ? e.message.split("\n")[0] : String(e);
       }
+      cell.peakRssMiB = processPeakRssMiB();
       if (suiteRounds.length) cell.suite = spread(suiteRounds);
       if (torchRounds.length) {
         cell.torch = spread(torchRounds);
+        cell.torchNchw = spread(nchwRounds);
+        cell.torchChannelsLast = spread(clRounds);
         cell.ratio = Math.round(median(suiteRounds.map((s, i) => s / torchRounds[i])) * 1000) / 1000;
       }
       cells.push(cell);
@@ -214,17 +244,21 @@ export function formatVsTorch(r: VsTorchReport): string {
       r.peer.available ? r.peer.version : `not run (${r.peer.reason})`
     }`,
     "",
-    "| SimCLR step | threads | suite ms (min–max) | PyTorch ms (min–max) | suite / PyTorch | native fall-backs |",
-    "|---|---:|---:|---:|---:|---:|",
+    "| SimCLR step | threads | native memory | suite ms (min–max) | PyTorch ms, faster format (min–max) | PyTorch NCHW / channels-last ms | suite / PyTorch | native fall-backs | suite peak RSS MiB |",
+    "|---|---:|---|---:|---:|---:|---:|---:|---:|",
   ];
   for (const c of r.cells) {
     const s = (x: Spread | null) => x ? `${x.median} (${x.min}–${x.max})` : "–";
     const fb = Object.values(c.kernels).reduce((a, k) => a + k.fallback, 0);
     const all = Object.values(c.kernels).reduce((a, k) => a + k.fallback + k.native, 0);
     lines.push(
-      `| ResNet-18 ${widthName(c.width)}, b${c.batch}, 32² | ${c.threads} | ${s(c.suite)} | ${s(c.torch)} | ${
-        c.ratio ?? "–"
-      } | ${c.error ? `failed: ${c.error}` : `${fb} of ${all}`} |`,
+      `| ResNet-18 ${widthName(c.width)}, b${c.batch}, 32² | ${c.threads} | ${c.memory ?? "heap"} | ${
+        s(c.suite)
+      } | ${s(c.torch)} | ${
+        c.torchNchw && c.torchChannelsLast ? `${c.torchNchw.median} / ${c.torchChannelsLast.median}` : "–"
+      } | ${c.ratio ?? "–"} | ${c.error ? `failed: ${c.error}` : `${fb} of ${all}`} | ${
+        c.peakRssMiB ? Math.round(c.peakRssMiB) : "–"
+      } |`,
     );
   }
   if (r.sweeps.length) {
