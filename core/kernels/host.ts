@@ -93,6 +93,18 @@ export class Host {
     return vs.every((v) => v instanceof Float32Array) ? vs as Float32Array[] : null;
   }
 
+  /**
+   * The values of float32 input tensors as Float32Arrays: views where they are stored so,
+   * converted copies where not (a float32 tensor tfjs-cpu keeps as bytes). Read-only use;
+   * take them after the last {@link alloc}.
+   */
+  floatInputs(...ts: tf.TensorInfo[]): Float32Array[] {
+    return ts.map((t) => {
+      const v = this.view(t);
+      return v instanceof Float32Array ? v : Float32Array.from(v as ArrayLike<number>);
+    });
+  }
+
   /** The float32 values of each tensor (views; take them after the last {@link alloc}). */
   views(...ts: tf.TensorInfo[]): Float32Array[] {
     return ts.map((t) => this.view(t) as Float32Array);

@@ -394,9 +394,10 @@ function runElementwise(
   const out = h.alloc([...shape]);
   let ok = false;
   try {
-    const vs = h.floats(a, out, ...(b ? [b] : []));
-    const bv = b ? vs?.[2] ?? null : op === "gt" ? zero : null;
-    ok = vs !== null && dnnl.elementwise(op, shape, vs[0], bShape, bv, vs[1]);
+    const [ov] = h.views(out) as Float32Array[];
+    const [av, bIn] = h.floatInputs(a, ...(b ? [b] : []));
+    const bv = b ? bIn : op === "gt" ? zero : null;
+    ok = dnnl.elementwise(op, shape, av, bShape, bv, ov);
   } finally {
     if (!ok) h.discard(out);
   }
