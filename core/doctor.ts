@@ -7,6 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { type BackendProbe, type ConcreteBackend, probeBackend } from "./backend.ts";
+import { setNativeMemory } from "./backend_start.ts";
 import { captureEnv, type EnvInfo } from "./env.ts";
 import { Rng } from "./random.ts";
 
@@ -122,10 +123,19 @@ export async function runDoctor(): Promise<DoctorReport> {
   const order: ConcreteBackend[] = ["cpu", "wasm", "native", "webgpu", "tensorflow"];
   const backends: DoctorBackend[] = [];
   let reference: Float32Array[] | null = null;
-  for (const name of order) {
+  // The native tier twice: tensors on its wasm heap, and in host memory (no 4 GiB ceiling).
+  type Run = { name: ConcreteBackend; memory?: "heap" | "host" };
+  const runs = order.flatMap((name): Run[] =>
+    name === "native" ? [{ name, memory: "heap" }, { name, memory: "host" }] : [{ name }]
+  );
+  for (const { name, memory } of runs) {
+    if (memory) setNativeMemory(memory);
     const probe: DoctorBackend = await probeBackend(name);
+    setNativeMemory("heap");
+    if (memory === "host" && !probe.available) continue; // said once, on the heap row
     backends.push(probe);
     if (!probe.available) continue;
+    if (memory) setNativeMemory(memory);
     const t0 = performance.now();
     try {
       const grads = await checkGradients(data);
@@ -146,6 +156,7 @@ export async function runDoctor(): Promise<DoctorReport> {
         error: (e instanceof Error ? e.message : String(e)).split("\n")[0],
       };
     }
+    setNativeMemory("heap");
   }
   const cpu = backends[0];
   const { backend: _b, device: _d, ...env } = captureEnv({ name: "cpu", device: cpu.device ?? "cpu" });
