@@ -17,6 +17,8 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../core/backend.ts";
+import { nativeMemoryFor } from "./native_memory.ts";
+import { cellFor } from "./perf_steps.ts";
 import { loadavg } from "../core/env.ts";
 import { perfRows, selectRows, tinyRow } from "./perf_rows.ts";
 import { type PeerStatus, peerStatus, runPeerFormats } from "./perf_peer.ts";
@@ -38,12 +40,31 @@ export async function runPerf(o: PerfOptions): Promise<PerfReport> {
   const rows: PerfRow[] = [];
   const backends: PerfReport["backends"] = [];
   for (const name of o.backends) {
-    const info = await initBackend(name, { memory: o.memory ?? "heap" });
+    const info = await initBackend(name, { memory: o.memory === "host" ? "host" : "heap" });
     backends.push({ name: info.name, device: info.device });
     let dead: string | null = null;
     for (const def of defs) {
       o.progress?.(`${info.name} ${def.id}: ${def.title}`);
       let row: PerfRow;
+      const hostOnly = def.kind === "step" && def.hostMemory === true;
+      if (hostOnly && info.name !== "native") {
+        row = emptyRow(def, info.name);
+        row.error =
+          "not run: needs more than the wasm heap's 4 GiB (the native backend runs it in host memory)";
+        rows.push(row);
+        continue;
+      }
+      if (info.name === "native") {
+        // Per row where its tensors fit (--memory auto), else where --memory says.
+        const memory = o.memory && o.memory !== "auto"
+          ? o.memory
+          : hostOnly
+          ? "host"
+          : def.kind === "step"
+          ? nativeMemoryFor({ ...cellFor(def), views: 2, size: def.size })
+          : "heap";
+        await initBackend("native", { memory });
+      }
       if (dead) {
         row = emptyRow(def, info.name);
         row.error = `not run: ${dead}`;

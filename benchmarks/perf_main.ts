@@ -27,14 +27,14 @@ Times one training step per row and backend beside the PyTorch peer (same shapes
   --leak-steps steps of the tensor-leak row (default 100)
   --kernels    slowest kernels kept per row in the breakdown (default 0: none)
   --tiny       shrink every shape (smoke test)
-  --memory     where the native backend keeps tensors: auto (default; heap for these rows; with
-               --vs-torch, host when a step's estimate exceeds 3 GiB), heap (wasm heap, ≤ 4 GiB) or host
+  --memory     where the native backend keeps tensors: auto (default: host for a step whose estimate
+               exceeds 3 GiB, e.g. ResNet-18 ×1 b128; else the wasm heap), heap (≤ 4 GiB) or host
   --out FILE   also write the JSON report there, after every row
   --json       print the JSON report instead of the table
   --list       print the row ids and exit
 deno task perf --vs-torch [--widths 1/8,1/4,1] [--batch 128] [--threads 1,all] [--rounds 3] [--steps 3]
   [--sweeps quick,ref-cifar-subset] [--memory auto|heap|host] [--no-peer] [--json] [--out FILE]
-  the native backend's SimCLR step beside PyTorch at each width and thread count ("all" = every
+  the native backend's SimCLR step beside PyTorch at each width ("none": no step rows) and thread count ("all" = every
   core), suite and peer alternated per round (median and min–max over rounds, load before/after);
   --sweeps also times whole sweeps of those presets on native and on wasm (cells per hour; long)`;
 
@@ -76,7 +76,7 @@ await runCli(async () => {
     const given = (flag: string) => Deno.args.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`));
     const threads = given("threads") ? values.threads : "1,all";
     const report = await runVsTorch({
-      widths: values.widths.split(",").map((w) => {
+      widths: values.widths.split(",").filter((w) => w.trim() && w.trim() !== "none").map((w) => {
         const m = /^\s*1\/(\d+)\s*$/.exec(w);
         const v = m ? 1 / Number(m[1]) : Number(w);
         check(Number.isFinite(v) && v > 0 && v <= 4, `--widths ${w}: use 1/8, 1/4, 1, 2 …`);
@@ -119,7 +119,7 @@ await runCli(async () => {
     leakSteps: intOption("leak-steps", values["leak-steps"]),
     topKernels: intOption("kernels", values.kernels, 0),
     tiny: values.tiny,
-    memory: memory === "host" ? "host" : "heap",
+    memory,
     progress,
     onRow: values.out
       ? (partial) => writeUserFile("--out", values.out!, JSON.stringify(partial, null, 2) + "\n")

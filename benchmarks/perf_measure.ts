@@ -22,19 +22,6 @@ export function processPeakRssMiB(): number | null {
   }
 }
 
-/**
- * Resets the process's peak RSS to its current RSS (Linux ≥ 4.0: `5` into
- * /proc/self/clear_refs), so {@link processPeakRssMiB} measures from now; false where it cannot.
- */
-export function resetPeakRss(): boolean {
-  try {
-    Deno.writeTextFileSync("/proc/self/clear_refs", "5");
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The median of `xs` (not empty). */
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -13,7 +13,7 @@
 import { initBackend } from "../core/backend.ts";
 import { nativeMemoryFor } from "./native_memory.ts";
 import type { NativeMemory } from "../core/native/backend.ts";
-import { processPeakRssMiB, resetPeakRss } from "./perf_measure.ts";
+import { rss } from "./perf_measure.ts";
 import {
   type NativeKernelCount,
   nativeKernelCounts,
@@ -71,7 +71,11 @@ export interface VsTorchCell {
   ratio: number | null;
   /** Where the native backend kept this cell's tensors. */
   memory?: NativeMemory;
-  /** Peak RSS of the suite's process during this cell (MiB; the high-water mark reset first), or null. */
+  /**
+   * The largest resident set of the suite's process sampled after each of this cell's steps
+   * (MiB; process-wide, so memory kept from earlier cells counts: a wasm heap never shrinks,
+   * the host pool keeps freed arrays), or null.
+   */
   peakRssMiB?: number | null;
   /** Native and fall-back kernel calls during this cell's suite steps. */
   kernels: Record<string, NativeKernelCount>;
@@ -96,6 +100,13 @@ export interface VsTorchReport {
   peer: PeerStatus;
   cells: VsTorchCell[];
   sweeps: SweepTiming[];
+}
+
+/** The median over rounds of suite ms / PyTorch ms (unrounded inputs), to 3 decimals. */
+export function ratioOf(suite: number[], torch: number[]): number {
+  const r = suite.map((s, i) => s / torch[i]).sort((a, b) => a - b);
+  const m = r.length % 2 ? r[(r.length - 1) / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
+  return Math.round(m * 1000) / 1000;
 }
 
 function spread(xs: number[]): Spread {
@@ -136,15 +147,19 @@ export async function runVsTorch(o: VsTorchOptions): Promise<VsTorchReport> {
       };
       const suiteRounds: number[] = [], torchRounds: number[] = [];
       const nchwRounds: number[] = [], clRounds: number[] = [];
-      resetPeakRss();
+      let peakRss = 0;
+      const sample = () => peakRss = Math.max(peakRss, rss());
       try {
         const row = { method: "simclr", variant: "baseline" as const, width, batch: o.batch, size: 32 };
         await runSteps(row, async (trainSteps) => {
-          await trainSteps(1); // first-step costs (heap growth, primitive creation) left out
+          await trainSteps(1, sample); // first-step costs (heap growth, primitive creation) left out
           resetNativeKernelCounts();
           for (let r = 0; r < o.rounds; r++) {
             const ms: number[] = [];
-            await trainSteps(o.steps, (t) => ms.push(t));
+            await trainSteps(o.steps, (t) => {
+              ms.push(t);
+              sample();
+            });
             suiteRounds.push(median(ms));
             if (peer.available) {
               const p = await runPeerFormats({
@@ -171,13 +186,13 @@ export async function runVsTorch(o: VsTorchOptions): Promise<VsTorchReport> {
       } catch (e) {
         cell.error = e instanceof Error ? e.message.split("\n")[0] : String(e);
       }
-      cell.peakRssMiB = processPeakRssMiB();
+      cell.peakRssMiB = peakRss > 0 ? Math.round(peakRss) : null;
       if (suiteRounds.length) cell.suite = spread(suiteRounds);
       if (torchRounds.length) {
         cell.torch = spread(torchRounds);
         cell.torchNchw = spread(nchwRounds);
         cell.torchChannelsLast = spread(clRounds);
-        cell.ratio = Math.round(median(suiteRounds.map((s, i) => s / torchRounds[i])) * 1000) / 1000;
+        cell.ratio = ratioOf(suiteRounds, torchRounds);
       }
       cells.push(cell);
     }
@@ -234,13 +249,43 @@ function widthName(w: number): string {
   return w >= 1 ? `×${w}` : `×1/${Math.round(1 / w)}`;
 }
 
+/** Suite / PyTorch at most this at every width and thread count (the issue's goal: 1.0). */
+export const RATIO_LIMIT = 1.2;
+/** The `ref-cifar-subset` sweep at least this many times faster on native than on wasm. */
+export const SWEEP_SPEEDUP = 2;
+
+/** The issue's targets that this report measures, each a line ending in met / not met. */
+export function vsTorchTargets(r: VsTorchReport): string[] {
+  const out: string[] = [];
+  for (const c of r.cells) {
+    if (c.ratio === null) continue;
+    out.push(
+      `suite / PyTorch at ResNet-18 ${widthName(c.width)}, b${c.batch}, ${c.threads} thread(s): ${c.ratio} ` +
+        `(≤ ${RATIO_LIMIT}, goal 1.0): ${c.ratio <= RATIO_LIMIT ? "met" : "not met"}`,
+    );
+  }
+  for (const preset of new Set(r.sweeps.map((s) => s.preset))) {
+    const n = r.sweeps.find((s) => s.preset === preset && s.backend === "native" && !s.error);
+    const w = r.sweeps.find((s) => s.preset === preset && s.backend === "wasm" && !s.error);
+    if (!n || !w || !n.cellsPerHour || !w.cellsPerHour) continue;
+    const x = Math.round(n.cellsPerHour / w.cellsPerHour * 100) / 100;
+    out.push(
+      `${preset} sweep native / wasm cells per hour: ${x}×` +
+        (preset === "ref-cifar-subset"
+          ? ` (≥ ${SWEEP_SPEEDUP}×): ${x >= SWEEP_SPEEDUP ? "met" : "not met"}`
+          : ""),
+    );
+  }
+  return out;
+}
+
 /** The report as Markdown. */
 export function formatVsTorch(r: VsTorchReport): string {
   const load = (l: number[] | null) => l ? l.join(" ") : "unknown";
   const lines = [
     `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.os}, Deno ${r.machine.deno}; ` +
     `load ${load(r.machine.loadStart)} → ${load(r.machine.loadEnd)}`,
-    `Suite: native (${r.device}); PyTorch: ${
+    `Suite: ${r.device ? `native (${r.device})` : "native and wasm sweeps only"}; PyTorch: ${
       r.peer.available ? r.peer.version : `not run (${r.peer.reason})`
     }`,
     "",
@@ -260,6 +305,11 @@ export function formatVsTorch(r: VsTorchReport): string {
         c.peakRssMiB ? Math.round(c.peakRssMiB) : "–"
       } |`,
     );
+  }
+  const checks = vsTorchTargets(r);
+  if (checks.length) {
+    lines.push("", "Targets:");
+    for (const t of checks) lines.push(`- ${t}`);
   }
   if (r.sweeps.length) {
     lines.push("", "| sweep | backend | cells | seconds | cells per hour |", "|---|---|---:|---:|---:|");

@@ -31,8 +31,8 @@ export interface PerfOptions {
   topKernels: number;
   /** Shrink every shape (smoke tests): batch, image side, width, loss batch, images. */
   tiny?: boolean;
-  /** Where the native backend keeps its tensors (default heap). */
-  memory?: "heap" | "host";
+  /** Where the native backend keeps its tensors: per row by its estimate (`auto`, default), or always `heap` / `host`. */
+  memory?: "auto" | "heap" | "host";
   /** Called with one line per event (progress). */
   progress?: (line: string) => void;
   /** Called with the report so far after each row (so a crash loses only the running row). */

@@ -24,6 +24,8 @@ export interface StepRow {
   extra?: Record<string, number>;
   /** The PyTorch peer's arguments for the same shapes, when the peer models this row. */
   peer?: { width: number; batch: number; size: number; heads: number; note?: string };
+  /** Outgrows the wasm heap's 4 GiB: runs only on the native backend, in host memory. */
+  hostMemory?: boolean;
 }
 
 /** The AMCL NT-Xent loss alone, forward + backward w.r.t. z1, z2 and φ. */
@@ -191,6 +193,12 @@ export function perfRows(leakSteps = 100): PerfRowDef[] {
           ...r18(`${m}${v === "amcl" ? "-amcl" : ""}-r18w1-b32`, m, v, 1, null, { heavy: true, batch: 32 }),
           title: `${m} ${v === "amcl" ? "AMCL C=3" : "baseline"} ResNet-18 ×1 b32 32²`,
         }))
+    ),
+    // The same pairs at batch 128, the batch of the other widths' rows: native in host memory only.
+    ...["simclr", "moco", "simsiam", "barlow"].flatMap((m) =>
+      (["baseline", "amcl"] as const).map((v) =>
+        r18(`${m}${v === "amcl" ? "-amcl" : ""}-r18w1-b128`, m, v, 1, null, { heavy: true, hostMemory: true })
+      )
     ),
   ];
 }

@@ -61,7 +61,8 @@ export function targets(rows: PerfRow[]): TargetCheck[] {
             r.macRatio === undefined ? "" : `; dense-MAC floor ×${r.macRatio.toFixed(2)}`
           })`,
           r.pairedBaselineRatio ?? r.ratioToBaseline,
-          1.15,
+          // Issue 15: ≤ 1.05 on native at the paper's width (ResNet-18 ×1); elsewhere issue 5's 1.15.
+          backend === "native" && /-r18w1-/.test(r.id) ? 1.05 : 1.15,
         ),
       );
     }

@@ -5,6 +5,8 @@
  * prints. The PyTorch peer is off (it is slow to start and optional).
  */
 import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs-core";
+import { NEEDS_DNNL, NO_DNNL } from "../core/native_testutil.ts";
 import { runPerf } from "../../benchmarks/perf.ts";
 import { formatPerf } from "../../benchmarks/perf_table.ts";
 import { perfRows, REFERENCE_ROW, selectRows } from "../../benchmarks/perf_rows.ts";
@@ -84,14 +86,63 @@ Deno.test("perf rows: ids are unique, filters select by substring, the reference
     "barlow-amcl-r18w8-b128",
     "barlow-r18w1-b32",
     "barlow-amcl-r18w1-b32",
+    "barlow-r18w1-b128",
+    "barlow-amcl-r18w1-b128",
   ]);
-  assert.deepEqual(selectRows(rows, ["amcl-r18w1"]).map((r) => r.id), [
+  assert.deepEqual(selectRows(rows, ["amcl-r18w1-b32"]).map((r) => r.id), [
     "simclr-amcl-r18w1-b32",
     "moco-amcl-r18w1-b32",
     "simsiam-amcl-r18w1-b32",
     "barlow-amcl-r18w1-b32",
   ]);
+  // Batch 128 at ×1 outgrows the wasm heap: those rows, and only those, are host-memory rows.
+  assert.deepEqual(
+    rows.filter((r) => r.kind === "step" && r.hostMemory).map((r) => r.id),
+    rows.map((r) => r.id).filter((id) => id.endsWith("-r18w1-b128")),
+  );
   assert.equal(selectRows(rows, []).length, rows.length);
   const peered = rows.filter((r) => r.kind === "step" && r.peer);
   assert.ok(peered.some((r) => r.id === REFERENCE_ROW));
 });
+
+Deno.test("perf --memory takes auto, heap or host; anything else is one line naming them, exit 2", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("../../benchmarks/perf_main.ts", import.meta.url).pathname,
+      "--memory",
+      "disk",
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const err = new TextDecoder().decode(out.stderr).trim();
+  assert.equal(out.code, 2, err);
+  assert.equal(err, "error: --memory disk: use auto, heap (wasm heap, ≤ 4 GiB) or host (process memory)");
+});
+
+Deno.test(
+  `perf: a row too big for the wasm heap runs on native in host memory, and is not run elsewhere${NEEDS_DNNL}`,
+  {
+    ignore: NO_DNNL,
+  },
+  async () => {
+    const rep = await runPerf({
+      backends: ["wasm", "native"],
+      steps: 1,
+      heavySteps: 1,
+      rows: ["simclr-amcl-r18w1-b128"],
+      threads: 1,
+      peer: false,
+      leakSteps: 2,
+      topKernels: 0,
+      tiny: true,
+    });
+    const [wasm, native] = rep.rows;
+    assert.match(wasm.error ?? "", /^not run: needs more than the wasm heap's 4 GiB/);
+    assert.equal(native.error, undefined);
+    assert.ok(native.ms! > 0 && native.pairedBaselineRatio! > 0, "timed, with its paired baseline");
+    assert.equal(tf.getBackend(), "native-host");
+  },
+);
