@@ -23,6 +23,7 @@ export {
 } from "./backend.ts";
 export { type Dnnl, DNNL_INSTALL_HINT, type DnnlAbsent, type DnnlVersion, loadDnnl } from "./native/dnnl.ts";
 export { type NativeKernelCount, nativeKernelCounts, resetNativeKernelCounts } from "./native/kernels.ts";
+export { type NativeMemory } from "./native/backend.ts";
 export { registerWasmGradients, WASM_GRADIENT_KERNELS } from "./wasm_grads.ts";
 export { hasGradient } from "./gradients.ts";
 export { captureEnv, type EnvInfo } from "./env.ts";
