@@ -507,11 +507,11 @@ export class Dnnl {
    * backward {dy, x, mean, variance, gamma, dx, dgamma, dbeta}. Returns false when oneDNN
    * has no implementation; throws when a size is wrong.
    *
-   * Runs on one OpenMP thread whatever {@link threads} says: batch norm is a few short,
-   * memory-bound passes with barriers between them, and at 2 threads on a loaded 2-core
-   * machine every call paid ~8 ms waiting for the descheduled peer (stats+apply+grad at
-   * ResNet-18 ×1/4 shapes: 23–27 ms native against 0.4–5 ms wasm), while one thread was
-   * 0.33–1.04× the wasm kernel's time (median of 7 alternated rounds).
+   * Runs on {@link threads} threads. (An earlier version ran it on one: at 2 threads on a
+   * loaded 2-core machine every call paid ~8 ms waiting for a descheduled peer. With idle
+   * OpenMP threads sleeping at once and on a quiet machine, 2 threads made the whole
+   * ResNet-18 step 6–8% faster at ×1/8 and ×1/4, b128, in 3 of 3 alternated runs; a sweep's
+   * cells run one thread each, so the loaded case does not arise there.)
    */
   batchNorm(pass: BnPass, spatial: readonly number[], c: number, eps: number, arrays: BnArrays): boolean {
     if (spatial.length !== 3 || !spatial.every(isPositiveInt) || !isPositiveInt(c)) {
@@ -526,14 +526,7 @@ export class Dnnl {
       if (!(arr instanceof Float32Array)) throw new Error(`batchNorm: ${name} must be a Float32Array`);
       if (arr.length !== len) throw new Error(`batchNorm: ${name} has ${arr.length} floats, needs ${len}`);
     }
-    // One thread, whatever the backend's count (see the method doc).
-    const many = this.#omp !== null && this.#threads !== 1;
-    if (many) this.#omp!.symbols.omp_set_num_threads(1);
-    try {
-      return this.#runBn(pass, spatial, c, eps, arrays, m);
-    } finally {
-      if (many) this.#omp!.symbols.omp_set_num_threads(this.#threads);
-    }
+    return this.#runBn(pass, spatial, c, eps, arrays, m);
   }
 
   #runBn(
@@ -544,7 +537,7 @@ export class Dnnl {
     arrays: BnArrays,
     m: number,
   ): boolean {
-    const key = `${pass}|${spatial.join(",")}|${c}|${eps}`;
+    const key = `${pass}|${spatial.join(",")}|${c}|${eps}|${this.#threads}`;
     let p = this.#bns.get(key);
     if (p === undefined) {
       p = this.#createBn(pass, spatial, c, eps);
