@@ -13,7 +13,7 @@
 import { initBackend } from "../core/backend.ts";
 import { nativeMemoryFor } from "./native_memory.ts";
 import type { NativeMemory } from "../core/native/backend.ts";
-import { rss } from "./perf_measure.ts";
+import { median as exactMedian, rss } from "./perf_measure.ts";
 import {
   type NativeKernelCount,
   nativeKernelCounts,
@@ -104,9 +104,7 @@ export interface VsTorchReport {
 
 /** The median over rounds of suite ms / PyTorch ms (unrounded inputs), to 3 decimals. */
 export function ratioOf(suite: number[], torch: number[]): number {
-  const r = suite.map((s, i) => s / torch[i]).sort((a, b) => a - b);
-  const m = r.length % 2 ? r[(r.length - 1) / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
-  return Math.round(m * 1000) / 1000;
+  return Math.round(exactMedian(suite.map((s, i) => s / torch[i])) * 1000) / 1000;
 }
 
 function spread(xs: number[]): Spread {

@@ -129,13 +129,11 @@ export async function runDoctor(): Promise<DoctorReport> {
     name === "native" ? [{ name, memory: "heap" }, { name, memory: "host" }] : [{ name }]
   );
   for (const { name, memory } of runs) {
-    if (memory) setNativeMemory(memory);
+    setNativeMemory(memory ?? "heap");
     const probe: DoctorBackend = await probeBackend(name);
-    setNativeMemory("heap");
     if (memory === "host" && !probe.available) continue; // said once, on the heap row
     backends.push(probe);
     if (!probe.available) continue;
-    if (memory) setNativeMemory(memory);
     const t0 = performance.now();
     try {
       const grads = await checkGradients(data);
@@ -156,8 +154,8 @@ export async function runDoctor(): Promise<DoctorReport> {
         error: (e instanceof Error ? e.message : String(e)).split("\n")[0],
       };
     }
-    setNativeMemory("heap");
   }
+  setNativeMemory("heap");
   const cpu = backends[0];
   const { backend: _b, device: _d, ...env } = captureEnv({ name: "cpu", device: cpu.device ?? "cpu" });
   await probeBackend("cpu");
