@@ -111,7 +111,49 @@ export function tileInto(
   fill(0, 0, 0);
 }
 
-function slice(fallback: AnyKernelFunc) {
+/**
+ * Copies `src` (dense, shape `shape`) into `dst` (shape `outShape`) at offset `before` per
+ * axis, the rest of `dst` untouched: the inverse of {@link sliceInto}, for `PadV2`.
+ */
+export function padInto(
+  src: tf.TypedArray,
+  shape: readonly number[],
+  before: readonly number[],
+  outShape: readonly number[],
+  dst: tf.TypedArray,
+): void {
+  const rank = shape.length;
+  if (src.length === 0) return;
+  const ost = strides(outShape);
+  // j: the last axis not copied whole; the block of axes j.. is one run in both arrays.
+  let j = rank - 1;
+  while (j >= 0 && before[j] === 0 && shape[j] === outShape[j]) j--;
+  if (j < 0) {
+    dst.set(src);
+    return;
+  }
+  const run = shape[j] * ost[j];
+  let dstOff = 0;
+  for (let a = 0; a <= j; a++) dstOff += before[a] * ost[a];
+  const idx = new Array<number>(j).fill(0);
+  const outer = sizeOf(shape.slice(0, j));
+  let s = 0;
+  for (let o = 0; o < outer; o++) {
+    if (run >= 32) dst.set(src.subarray(s, s + run), dstOff);
+    else for (let t = 0; t < run; t++) dst[dstOff + t] = src[s + t];
+    s += run;
+    for (let a = j - 1; a >= 0; a--) {
+      idx[a]++;
+      dstOff += ost[a];
+      if (idx[a] < shape[a]) break;
+      dstOff -= idx[a] * ost[a];
+      idx[a] = 0;
+    }
+  }
+}
+
+/** `Slice` by box copies ({@link sliceInto}), with `fallback` for strings. */
+export function sliceKernel(fallback: AnyKernelFunc) {
   return (args: KernelArgs): tf.TensorInfo => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     if (x.dtype === "string") return fallback(args) as tf.TensorInfo;
@@ -124,7 +166,8 @@ function slice(fallback: AnyKernelFunc) {
   };
 }
 
-function tile(fallback: AnyKernelFunc) {
+/** `Tile` by doubling copies ({@link tileInto}), with `fallback` for strings. */
+export function tileKernel(fallback: AnyKernelFunc) {
   return (args: KernelArgs): tf.TensorInfo => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     if (x.dtype === "string") return fallback(args) as tf.TensorInfo;
@@ -161,11 +204,30 @@ function cast(fallback: AnyKernelFunc) {
   };
 }
 
+/**
+ * `PadV2` by a fill and box copies ({@link padInto}), with `fallback` for strings. Used in
+ * host memory, where tfjs-cpu pads element by element (the gradient of every `Slice`).
+ */
+export function padKernel(fallback: AnyKernelFunc) {
+  return (args: KernelArgs): tf.TensorInfo => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    if (x.dtype === "string" || x.dtype === "complex64") return fallback(args) as tf.TensorInfo;
+    const { paddings, constantValue } = args.attrs as unknown as tf.PadV2Attrs;
+    const outShape = x.shape.map((d, i) => paddings[i][0] + d + paddings[i][1]);
+    const h = new Host("wasm", args.backend);
+    const out = h.alloc(outShape, x.dtype);
+    const dst = h.view(out);
+    dst.fill(constantValue);
+    padInto(h.view(x), x.shape, paddings.map((p) => p[0]), outShape, dst);
+    return out;
+  };
+}
+
 let registered = false;
 
 /** Replaces wasm's `Slice`, `Tile`, `Identity` and `Cast` with the kernels above (idempotent). */
 export function registerCopyKernels(): void {
   if (registered) return;
   registered = true;
-  replaceWasmKernels([["Slice", slice], ["Tile", tile], ["Identity", identity], ["Cast", cast]]);
+  replaceWasmKernels([["Slice", sliceKernel], ["Tile", tileKernel], ["Identity", identity], ["Cast", cast]]);
 }

@@ -68,6 +68,8 @@ export class Host {
     const cpu = this.#cpu!;
     const values = dtype === "int32"
       ? new Int32Array(size)
+      : dtype === "bool"
+      ? new Uint8Array(size)
       : cpu.takeFloats
       ? cpu.takeFloats(size)
       : new Float32Array(size);
@@ -81,6 +83,25 @@ export class Host {
     if (this.#wasm) return this.#wasm.typedArrayFromHeap(t);
     const cpu = this.#cpu!;
     return this.#pending.get(t) ?? cpu.data?.get(t.dataId)?.values ?? cpu.readSync(t.dataId);
+  }
+
+  /**
+   * Whether every tensor is stored in its dtype's own array (Float32Array, Int32Array,
+   * Uint8Array for bool): always on wasm; tfjs-cpu may keep a float32 tensor made from
+   * booleans as bytes, which a kernel copying 32-bit words must not take.
+   */
+  natural(...ts: tf.TensorInfo[]): boolean {
+    if (this.#wasm) return true;
+    return ts.every((t) => {
+      const v = this.view(t);
+      return t.dtype === "float32"
+        ? v instanceof Float32Array
+        : t.dtype === "int32"
+        ? v instanceof Int32Array
+        : t.dtype === "bool"
+        ? v instanceof Uint8Array
+        : false;
+    });
   }
 
   /**
