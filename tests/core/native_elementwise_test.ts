@@ -23,6 +23,8 @@ const BINARY_CASES: Array<[number[], number[]]> = [
   [[16], [32, 8, 8, 16]],
   [[32, 8, 8, 16], [32, 1, 1, 16]],
   [[1, 70, 90], [70, 1]],
+  // Above ELT_PARALLEL_MIN: on every thread (the cases above run on one).
+  [[64, 32, 32, 8], [8]],
 ];
 
 for (const memory of MEMORIES) {
