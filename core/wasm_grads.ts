@@ -19,7 +19,8 @@
  *   gradients use it too; kernels/conv_forward.ts), faster copies (`Slice`, `Tile`; `Identity`
  *   and same-dtype `Cast` share memory; kernels/copy.ts), `BatchMatMul` with transpose flags
  *   via one blocked transpose (kernels/matmul.ts), the fused training batch-norm kernels
- *   (kernels/batch_norm.ts) and the kernels the losses lean on (kernels/loss_kernels.ts).
+ *   (kernels/batch_norm.ts), the fused `Relu` gradient on every host backend
+ *   (kernels/relu_grad.ts) and the kernels the losses lean on (kernels/loss_kernels.ts).
  *
  * Every path is tested against the cpu backend.
  *
@@ -32,6 +33,7 @@ import "@tensorflow/tfjs-backend-wasm";
 import { registerCopyKernels } from "./kernels/copy.ts";
 import { LOSS_KERNELS, registerLossKernels } from "./kernels/loss_kernels.ts";
 import { registerBatchNormKernels } from "./kernels/batch_norm.ts";
+import { registerReluGrad } from "./kernels/relu_grad.ts";
 import { registerMatMulKernels } from "./kernels/matmul.ts";
 import { registerConvKernels } from "./kernels/conv_forward.ts";
 import { conv2dBackpropInput } from "./kernels/conv_backprop_input.ts";
@@ -58,6 +60,7 @@ export function registerWasmGradients(): void {
   registerCopyKernels();
   registerLossKernels();
   registerBatchNormKernels();
+  registerReluGrad();
   registerMatMulKernels();
   registerConvKernels();
   const originalInput = tf.getKernel("Conv2DBackpropInput", "wasm");

@@ -21,6 +21,7 @@ import type { Dnnl } from "./dnnl.ts";
 import { HostMemoryBackend } from "./host_memory.ts";
 import { NATIVE_KERNELS } from "./kernels.ts";
 import { registerBatchNormKernels } from "../kernels/batch_norm.ts";
+import { registerReluGrad } from "../kernels/relu_grad.ts";
 
 /** The tfjs backend name of the native tier on a wasm heap. */
 export const NATIVE_BACKEND = "native";
@@ -66,11 +67,12 @@ const made = new WeakSet<object>();
 /**
  * Registers every kernel of the tier's base backend for the tier that is not yet there, the
  * native ones in front of the base versions. The suite's host kernels that register
- * themselves for the tier too (batch norm) are wrapped in place, their own function kept as
+ * themselves for the tier too (batch norm, the Relu gradient) are wrapped in place, their own function kept as
  * the fallback. Safe to call again: kernels registered for the base since are added.
  */
 function syncKernels(dnnl: Dnnl, memory: NativeMemory): void {
   registerBatchNormKernels();
+  registerReluGrad();
   const { name, base } = TIERS[memory];
   const makers = new Map(NATIVE_KERNELS);
   const register = (k: tf.KernelConfig, fallback: AnyKernelFunc) => {

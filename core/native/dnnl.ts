@@ -71,6 +71,10 @@ const SYMBOLS = {
     parameters: ["buffer", "i32", "i32", "buffer", "f32", "f32"],
     result: "i32",
   },
+  dnnl_eltwise_backward_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "buffer", "f32", "f32"],
+    result: "i32",
+  },
   dnnl_binary_desc_init: { parameters: ["buffer", "i32", "buffer", "buffer", "buffer"], result: "i32" },
   dnnl_primitive_desc_create: {
     parameters: ["buffer", "buffer", "pointer", "pointer", "pointer"],
@@ -197,9 +201,10 @@ interface BnPrimitive {
 
 /**
  * An element-wise operation: `relu` (out = max(a, 0)), `add`, `sub`, `mul`, `div` (out = a ∘ b) and
- * `gt` (out = 1 where a > b, else 0).
+ * `gt` (out = 1 where a > b, else 0), `relu_bwd` (a = the ReLU's input x, b = dy: out = dy where
+ * x > 0, else dy·0).
  */
-export type EltOp = "relu" | "add" | "sub" | "mul" | "div" | "gt";
+export type EltOp = "relu" | "add" | "sub" | "mul" | "div" | "gt" | "relu_bwd";
 
 /**
  * Element-wise ops below this many outputs run on one thread: waking a sleeping OpenMP
@@ -722,10 +727,23 @@ export class Dnnl {
     const data = this.#md([...shape], tag);
     let desc: Uint8Array<ArrayBuffer>, status: number;
     let args: Array<[number, Uint8Array<ArrayBuffer>]>;
+    let hint: Deno.PointerValue | null = null;
     if (op === "relu") {
       desc = new Uint8Array(A.sizeof_eltwise_desc);
       status = sym.dnnl_eltwise_forward_desc_init(desc, A.forward_inference, A.eltwise_relu, data, 0, 0);
       args = [[A.arg_src, data], [A.arg_dst, data]];
+    } else if (op === "relu_bwd") {
+      // diff_src = src > 0 ? diff_dst : diff_dst·0, with its forward as the hint.
+      const fwd = new Uint8Array(A.sizeof_eltwise_desc);
+      if (
+        sym.dnnl_eltwise_forward_desc_init(fwd, A.forward_training, A.eltwise_relu, data, 0, 0) !==
+          A.status_success
+      ) return null;
+      hint = this.#pd(fwd, null);
+      if (!hint) return null;
+      desc = new Uint8Array(A.sizeof_eltwise_desc);
+      status = sym.dnnl_eltwise_backward_desc_init(desc, A.eltwise_relu, data, data, 0, 0);
+      args = [[A.arg_src, data], [A.arg_diff_dst, data], [A.arg_diff_src, data]];
     } else {
       const other = this.#md([...bShape!], tag);
       const alg =
@@ -734,8 +752,8 @@ export class Dnnl {
       status = sym.dnnl_binary_desc_init(desc, alg, data, other, data);
       args = [[A.arg_src, data], [A.arg_src_1, other], [A.arg_dst, data]];
     }
-    if (status !== A.status_success) return null;
-    const pd = this.#pd(desc, null);
+    const pd = status === A.status_success ? this.#pd(desc, hint) : null;
+    if (hint) sym.dnnl_primitive_desc_destroy(hint);
     if (!pd) return null;
     try {
       const primOut = outPointer();

@@ -23,6 +23,7 @@ import { transpose } from "../kernels/transpose.ts";
 import { gatherV2 } from "../kernels/gather.ts";
 import { topK } from "../kernels/topk.ts";
 import { BN_APPLY, BN_GRAD } from "../kernels/batch_norm.ts";
+import { RELU_GRAD } from "../kernels/relu_grad.ts";
 import {
   type BnArrays,
   type BnPass,
@@ -402,6 +403,7 @@ function runElementwise(
   let a: tf.TensorInfo, b: tf.TensorInfo | null = null;
   if (op === "relu") a = inputs.x;
   else if (op === "square") [a, b] = [inputs.x, inputs.x];
+  else if (op === "relu_bwd") [a, b] = [inputs.x, inputs.dy];
   else if (op === "gt") {
     // Step(x) = x > 0 ? 1 : alpha: only alpha = 0 is a comparison.
     if ((args.attrs as { alpha?: number } | undefined)?.alpha) return null;
@@ -419,7 +421,7 @@ function runElementwise(
     const pad = (s: number[]) => [...new Array(shape.length - s.length).fill(1), ...s];
     const same = (s: number[]) => s.length === shape.length && s.every((d, i) => d === shape[i]);
     if (!same(a.shape)) {
-      if (!same(b.shape) || op === "sub" || op === "div") return null;
+      if (!same(b.shape) || op === "sub" || op === "div" || op === "relu_bwd") return null;
       [a, b] = [b, a];
     }
     bShape = pad(b.shape);
@@ -461,6 +463,7 @@ export const NATIVE_KERNELS: ReadonlyArray<
   ["Relu", elementwise("Relu", "relu")],
   ["Step", elementwise("Step", "gt")],
   ["Square", elementwise("Square", "square")],
+  [RELU_GRAD, elementwise(RELU_GRAD, "relu_bwd")],
   ["Sum", hostOnly(reduceBlock(false))],
   ["Mean", hostOnly(reduceBlock(true))],
   ["Slice", hostCopy(sliceKernel)],
