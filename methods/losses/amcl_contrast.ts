@@ -20,7 +20,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { omega, omegaNoScale } from "./omega.ts";
-import { stopGradient } from "./stop_gradient.ts";
+import { offTape, stopGradient } from "./stop_gradient.ts";
 import { takePositions, topkPositions } from "./topk_take.ts";
 import { boundTemperature } from "./temperature.ts";
 import type { HeadTemperatures } from "./output.ts";
@@ -106,7 +106,7 @@ export function amclContrast(
       const tau = typeof t.tauNeg === "number" ? t.tauNeg : tauOf(t.tauNeg.scores);
       const x = tf.div(t.sNeg, tau) as tf.Tensor2D; // s_n / τ_n
       const xv = t.valid ? tf.where(t.valid, x, tf.fill(x.shape, -1e30)) : x;
-      const mx = stopGradient(tf.max(xv, 1, true));
+      const mx = offTape(() => tf.max(xv, 1, true));
       const e = tf.exp(tf.sub(xv, mx));
       const z = tf.sum(e, 1, true);
       neg = tf.reshape(tf.add(tf.log(z), mx), [m]);

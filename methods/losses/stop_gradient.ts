@@ -36,3 +36,21 @@ export function withoutGradient<T extends tf.Tensor>(
   });
   return f(...inputs) as T;
 }
+
+/**
+ * `fn()` evaluated off the gradient tape, as a constant: unlike {@link withoutGradient}, the
+ * result is not linked to the tensors `fn` reads, so back-propagation neither passes zeros
+ * to them nor differentiates anything that feeds them only through it (e.g. the row maximum
+ * of a stable log-sum-exp: `stopGradient(tf.max(x))` still runs Max's gradient — an Equal,
+ * a Cast and a Multiply over x — only to multiply by zero).
+ */
+export function offTape<T extends tf.Tensor>(fn: () => T): T {
+  return tf.tidy(() => {
+    const anchor = tf.scalar(0);
+    const f = tf.customGrad((_a) => {
+      const out = fn();
+      return { value: out, gradFunc: () => tf.zeros([]) };
+    });
+    return f(anchor) as T;
+  });
+}
