@@ -16,6 +16,8 @@ import {
   temperature,
 } from "../../methods/losses/mod.ts";
 import { randn, randPhi } from "./losses_testutil.ts";
+import { offTape } from "../../methods/losses/stop_gradient.ts";
+import { maskedLogSumExp } from "../../methods/losses/logsumexp.ts";
 
 await initBackend("cpu");
 
@@ -69,6 +71,22 @@ Deno.test("stopGradient is the identity forward and blocks the gradient", () => 
   const g = tf.grad((t: tf.Tensor) => tf.sum(tf.add(tf.mul(stopGradient(t), t), t)))(x);
   // d/dt [sg(t)·t + t] = sg(t) + 1
   assert.deepEqual(Array.from(g.dataSync()), [2, 3, 4]);
+});
+
+Deno.test("offTape's value is a constant to the gradient: nothing runs backward through it", async () => {
+  const x = tf.tensor2d([[1, 5, 2], [0, -1, 3]]);
+  // d/dx Σ (x − max_row(x)) with the max off the tape = 1 everywhere.
+  const f = (t: tf.Tensor) => tf.sum(tf.sub(t, offTape(() => tf.max(t, 1, true))));
+  assert.deepEqual(Array.from(tf.grad(f)(x).dataSync()), [1, 1, 1, 1, 1, 1]);
+  // The stable log-sum-exp's gradient (the softmax) runs no Max gradient (Equal) and no zeros.
+  const prof = await tf.profile(() =>
+    tf.grad((t: tf.Tensor) => tf.sum(maskedLogSumExp(t as tf.Tensor2D, null)))(x)
+  );
+  const names = prof.kernels.map((k) => k.name);
+  assert.ok(!names.includes("Equal"), `kernels: ${names.join(", ")}`);
+  const g = tf.grad((t: tf.Tensor) => tf.sum(maskedLogSumExp(t as tf.Tensor2D, null)))(x);
+  const sm = tf.softmax(x);
+  assert.ok(tf.max(tf.abs(tf.sub(g, sm))).dataSync()[0] < 1e-6, "gradient = softmax of each row");
 });
 
 Deno.test("temperature options: defaults, one-sided constants, and bad values", () => {
