@@ -19,6 +19,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { NamedParam } from "../models/module.ts";
 import { UserError } from "../core/errors.ts";
+import { sgdStep } from "../core/kernels/sgd_step.ts";
 
 /** Optimiser names. */
 export const OPTIMIZERS = ["sgd", "lars", "adamw"] as const;
@@ -157,6 +158,21 @@ export class Optimizer {
           p.assign(tf.sub(base, tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), c.eps)), rate)));
           return;
         }
+        const buf = e.slots.get("buf")!;
+        if (c.kind === "sgd") {
+          // One fused kernel where the backend has it (bit for bit the ops below).
+          const fused = sgdStep(p, g, buf, {
+            lr: rate,
+            weightDecay: decay ? c.weightDecay : 0,
+            momentum: c.momentum,
+            nesterov: c.nesterov,
+          });
+          if (fused) {
+            if (c.momentum > 0) buf.assign(fused[1]);
+            p.assign(fused[0]);
+            return;
+          }
+        }
         let d: tf.Tensor = g;
         if (decay && c.weightDecay > 0) d = tf.add(d, tf.mul(p, c.weightDecay));
         if (c.kind === "lars" && decay) {
@@ -169,7 +185,6 @@ export class Optimizer {
           );
           d = tf.mul(d, trust);
         }
-        const buf = e.slots.get("buf")!;
         const b1 = c.momentum > 0 ? tf.add(tf.mul(buf, c.momentum), d) : d;
         if (c.momentum > 0) buf.assign(b1);
         const upd = c.nesterov && c.kind === "sgd" ? tf.add(d, tf.mul(b1, c.momentum)) : b1;
