@@ -20,7 +20,8 @@ const USAGE = `usage: deno task perf [--json] [--backend auto|wasm|cpu|webgpu|te
 Times one training step per row and backend beside the PyTorch peer (same shapes and threads).
   --backend    comma-separated backends to time (default auto)
   --steps      timed steps per row, median taken (default 5; heavy rows run at most --heavy-steps)
-  --heavy-steps the most timed steps of a heavy row (ResNet-18 ×1, ViT; default 2)
+  --heavy-steps the most timed steps of a heavy row (ResNet-18 ×1, ViT; default 2); AMCL rows, which
+               alternate steps with their baseline, always run --steps pairs
   --rows       only rows whose id contains one of these (default: every row)
   --threads    threads of the PyTorch peer (default 1)
   --no-peer    skip the PyTorch peer

@@ -15,7 +15,10 @@ export const PERF_SCHEMA = 1;
 export interface PerfOptions {
   /** Backends to run, in order ("auto", "wasm", "cpu", …). */
   backends: string[];
-  /** Timed steps per row (median taken); heavy rows run at most {@link heavySteps}. */
+  /**
+   * Timed steps per row (median taken); heavy rows run at most {@link heavySteps}, except AMCL
+   * rows, which run this many pairs of steps with their baseline.
+   */
   steps: number;
   /** The most timed steps of a heavy row (ResNet-18 ×1, ViT; default 2). */
   heavySteps?: number;

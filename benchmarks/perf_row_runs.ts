@@ -24,11 +24,13 @@ import { cellFor, runSteps, type TrainSteps } from "./perf_steps.ts";
  */
 export async function stepRow(def: StepRow, o: PerfOptions, backend: string): Promise<PerfRow> {
   const out = emptyRow(def, backend);
-  const steps = def.heavy ? Math.min(o.steps, o.heavySteps ?? 2) : o.steps;
+  const paired = def.variant === "amcl" ? { ...def, variant: "baseline" as const } : null;
+  // A paired row's ratio is a median over its pairs: it keeps --steps pairs even when heavy (a
+  // step of a 2-core VM varies by ±10%, against a 5% target).
+  const steps = def.heavy && !paired ? Math.min(o.steps, o.heavySteps ?? 2) : o.steps;
   const before = tf.memory().numTensors;
   let afterWarmup = 0, afterSteps = 0;
   let peakRss = rss();
-  const paired = def.variant === "amcl" ? { ...def, variant: "baseline" as const } : null;
   const body = async (trainSteps: TrainSteps, baseSteps: TrainSteps | null) => {
     // First-step costs (heap growth, operator set-up) stay out of the profile.
     if (!def.heavy) await trainSteps(1);

@@ -18,7 +18,7 @@ export interface StepRow {
   batch: number;
   /** Image side (square, 3 channels). */
   size: number;
-  /** Heavy rows run at most 2 timed steps (`--heavy-steps`). */
+  /** Heavy rows run at most 2 timed steps (`--heavy-steps`); paired AMCL rows keep `--steps` pairs. */
   heavy?: boolean;
   /** Settings over the method's cpu-scale defaults (e.g. LGP's `maeEpochs: 0`: time its MoCo v3 stage). */
   extra?: Record<string, number>;

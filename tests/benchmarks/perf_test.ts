@@ -123,14 +123,14 @@ Deno.test("perf --memory takes auto, heap or host; anything else is one line nam
 });
 
 Deno.test(
-  `perf: a row too big for the wasm heap runs on native in host memory, and is not run elsewhere${NEEDS_DNNL}`,
+  `perf: a row too big for the wasm heap runs on native in host memory (paired: --steps pairs), and is not run elsewhere${NEEDS_DNNL}`,
   {
     ignore: NO_DNNL,
   },
   async () => {
     const rep = await runPerf({
       backends: ["wasm", "native"],
-      steps: 1,
+      steps: 2,
       heavySteps: 1,
       rows: ["simclr-amcl-r18w1-b128"],
       threads: 1,
@@ -143,6 +143,7 @@ Deno.test(
     assert.match(wasm.error ?? "", /^not run: needs more than the wasm heap's 4 GiB/);
     assert.equal(native.error, undefined);
     assert.ok(native.ms! > 0 && native.pairedBaselineRatio! > 0, "timed, with its paired baseline");
+    assert.equal(native.msSteps.length, 2, "a paired row keeps --steps pairs although heavy");
     assert.equal(tf.getBackend(), "native-host");
   },
 );
