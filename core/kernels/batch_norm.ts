@@ -29,6 +29,12 @@ export const BN_STATS = "AmclBatchNormStats";
 export const BN_GRAD = "AmclBatchNormGrad";
 /** Kernel: γ·(x − μ)/√(σ² + ε) + β with given statistics. */
 export const BN_APPLY = "AmclBatchNormApply";
+/**
+ * Kernel: the training forward in one call, x, γ, β → [y, mean, variance]: on the host
+ * backends {@link BN_STATS} then {@link BN_APPLY} as registered for the backend (so the values
+ * are theirs); the native tier runs large ones as one oneDNN primitive (core/native/kernels.ts).
+ */
+export const BN_TRAIN = "AmclBatchNormTrain";
 
 type ColSums = (
   a: number,
@@ -254,6 +260,29 @@ function sizeOfShape(shape: readonly number[]): number {
   return n;
 }
 
+/** {@link BN_TRAIN} as the backend's registered statistics and apply kernels, one after the other. */
+function trainKernel(args: KernelArgs): tf.TensorInfo[] {
+  const backendName = tf.getBackend();
+  const run = (name: string, inputs: tf.NamedTensorInfoMap) =>
+    (tf.getKernel(name, backendName)!.kernelFunc as unknown as (
+      a: KernelArgs,
+    ) => tf.TensorInfo | tf.TensorInfo[])({
+      inputs,
+      backend: args.backend,
+      attrs: args.attrs,
+    });
+  const { x, gamma, beta } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+  const [mean, variance] = run(BN_STATS, { x: x! }) as tf.TensorInfo[];
+  const y = run(BN_APPLY, {
+    x: x!,
+    mean,
+    variance,
+    ...(gamma ? { gamma } : {}),
+    ...(beta ? { beta } : {}),
+  }) as tf.TensorInfo;
+  return [y, mean, variance];
+}
+
 let registered = false;
 
 /** Registers the statistics and gradient kernels on wasm and cpu (idempotent). */
@@ -275,6 +304,11 @@ export function registerBatchNormKernels(): void {
       kernelName: BN_APPLY,
       backendName: b,
       kernelFunc: applyKernel(b) as unknown as tf.KernelFunc,
+    });
+    tf.registerKernel({
+      kernelName: BN_TRAIN,
+      backendName: b,
+      kernelFunc: trainKernel as unknown as tf.KernelFunc,
     });
   }
 }
@@ -310,27 +344,30 @@ export function batchNormTrain<T extends tf.Tensor>(
   const M = x.size / C;
   const axes = [...Array(x.rank - 1).keys()];
   const host = onHost() && x.dtype === "float32";
-  const [mean, variance] = host
-    ? tf.engine().runKernel(BN_STATS, { x }) as unknown as [tf.Tensor1D, tf.Tensor1D]
-    : tf.tidy(() => {
+  // On the host backends the forward is one kernel (statistics and output); the op recorded
+  // by customGrad below hands its output on (a shared-memory clone) with the fused gradient.
+  let yHost: T | null = null;
+  let mean: tf.Tensor1D, variance: tf.Tensor1D;
+  if (host) {
+    const inputs = { x, ...(gamma ? { gamma } : {}), ...(beta ? { beta } : {}) };
+    [yHost, mean, variance] = tf.engine().runKernel(BN_TRAIN, inputs, { eps }) as unknown as [
+      T,
+      tf.Tensor1D,
+      tf.Tensor1D,
+    ];
+  } else {
+    [mean, variance] = tf.tidy(() => {
       const m = tf.moments(x, axes);
       return [m.mean as tf.Tensor1D, m.variance as tf.Tensor1D];
     });
+  }
   const params = [gamma, beta].filter((p): p is tf.Tensor1D => p !== null);
   const op = tf.customGrad((...args: unknown[]) => {
     const xin = args[0] as T;
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const g = gamma ? args[1] as tf.Tensor1D : undefined;
     const b = beta ? args[gamma ? 2 : 1] as tf.Tensor1D : undefined;
-    const y = host
-      ? tf.engine().runKernel(BN_APPLY, {
-        x: xin,
-        mean,
-        variance,
-        ...(g ? { gamma: g } : {}),
-        ...(b ? { beta: b } : {}),
-      }, { eps }) as unknown as T
-      : tf.batchNorm(xin, mean, variance, b, g, eps) as T;
+    const y = yHost ? yHost.clone() : tf.batchNorm(xin, mean, variance, b, g, eps) as T;
     // Saved (not closed over) so that no inner tidy can free them before the backward.
     save(g ? [xin, mean, variance, g] : [xin, mean, variance]);
     return {

@@ -183,10 +183,11 @@ export type ConvPass = "forward" | "backward_data" | "backward_weights";
 
 /**
  * Which batch-norm pass (training mode, statistics over every position of each channel):
- * `stats` (x → mean, variance; biased), `apply` (x, mean, variance, γ, β → y) and
- * `backward` (dy, x, mean, variance, γ → dx, dγ, dβ).
+ * `stats` (x → mean, variance; biased), `apply` (x, mean, variance, γ, β → y), `train` (x, γ,
+ * β → y, mean, variance: both in one primitive) and `backward` (dy, x, mean, variance, γ → dx,
+ * dγ, dβ).
  */
-export type BnPass = "stats" | "apply" | "backward";
+export type BnPass = "stats" | "apply" | "train" | "backward";
 
 /** The arrays of one batch-norm pass, by name (see {@link BnPass}); every per-channel array has C floats. */
 export type BnArrays = Record<string, Float32Array>;
@@ -526,6 +527,7 @@ export class Dnnl {
    * (channels last; `spatial` = [n, h, w] with n·h·w = m keeps a 4-D tensor's shape for
    * oneDNN, else [m, 1, 1]). Arrays by pass: stats {x, mean, variance} (the statistics are
    * written; a normalised copy goes to scratch), apply {x, mean, variance, gamma, beta, y},
+   * train {x, gamma, beta, y, mean, variance} (statistics and output together),
    * backward {dy, x, mean, variance, gamma, dx, dgamma, dbeta}. Returns false when oneDNN
    * has no implementation; throws when a size is wrong.
    *
@@ -606,6 +608,17 @@ export class Dnnl {
         const d = fwdDesc(A.forward_training, 0);
         pd = d && this.#pd(d, null);
         args = [["x", A.arg_src], ["scratch", A.arg_dst], ["mean", A.arg_mean], ["variance", A.arg_variance]];
+      } else if (pass === "train") {
+        const d = fwdDesc(A.forward_training, affine);
+        pd = d && this.#pd(d, null);
+        args = [
+          ["x", A.arg_src],
+          ["gamma", A.arg_scale],
+          ["beta", A.arg_shift],
+          ["y", A.arg_dst],
+          ["mean", A.arg_mean],
+          ["variance", A.arg_variance],
+        ];
       } else if (pass === "apply") {
         const d = fwdDesc(A.forward_inference, A.use_global_stats | affine);
         pd = d && this.#pd(d, null);
@@ -994,6 +1007,7 @@ export class Dnnl {
 const BN_ARGS: Record<BnPass, readonly string[]> = {
   stats: ["x", "mean", "variance"],
   apply: ["x", "mean", "variance", "gamma", "beta", "y"],
+  train: ["x", "gamma", "beta", "y", "mean", "variance"],
   backward: ["dy", "x", "mean", "variance", "gamma", "dx", "dgamma", "dbeta"],
 };
 

@@ -22,7 +22,7 @@ import { splitV } from "../kernels/split.ts";
 import { transpose } from "../kernels/transpose.ts";
 import { gatherV2 } from "../kernels/gather.ts";
 import { topK } from "../kernels/topk.ts";
-import { BN_APPLY, BN_GRAD } from "../kernels/batch_norm.ts";
+import { BN_APPLY, BN_GRAD, BN_TRAIN } from "../kernels/batch_norm.ts";
 import { RELU_GRAD } from "../kernels/relu_grad.ts";
 import {
   type BnArrays,
@@ -278,6 +278,18 @@ function filled(c: number, v: number): Float32Array {
 }
 
 /**
+ * The fewest positions (rows of x seen as [M, C]) whose training statistics oneDNN computes
+ * (`BN_TRAIN` as one primitive, multi-threaded, float32 sums); fewer go to the host kernel's
+ * float64 sums. oneDNN's statistics over a projector's batch of a few rows moved SimSiam's and
+ * Barlow Twins' second-step losses by 0.3–10% against wasm's (tests/methods/native_train_test.ts),
+ * and at 4,096 the small test models' 1- and 2-thread losses parted by 1.5e-3 in five steps (its
+ * float32 sums are split by thread); over a convolution's N·H·W positions they agree with cpu to
+ * float32 rounding (tests/core/native_batch_norm_test.ts). Saves ≈ 40% of the forward batch norm
+ * of those layers (one pass fewer, on every thread).
+ */
+export const BN_TRAIN_MIN_ROWS = 16384;
+
+/**
  * A batch-norm kernel of `core/kernels/batch_norm.ts` (same inputs, attributes and outputs)
  * run by oneDNN's batch_normalization primitive; other dtypes and empty tensors go to the
  * host kernel.
@@ -288,6 +300,8 @@ function batchNorm(pass: BnPass, name: string) {
     const x = inputs.x!;
     const C = x.shape[x.shape.length - 1];
     const M = C > 0 ? tf.util.sizeFromShape(x.shape) / C : 0;
+    // Statistics from oneDNN only over many positions (a convolution's output), see BN_TRAIN_MIN_ROWS.
+    if (pass === "train" && M < BN_TRAIN_MIN_ROWS) return fallback(args);
     const ok = M >= 1 && C >= 1 && Object.values(inputs).every((t) => !t || t.dtype === "float32");
     if (ok) {
       const h = host(args.backend);
@@ -302,6 +316,8 @@ function batchNorm(pass: BnPass, name: string) {
         ? ["mean", "variance"]
         : pass === "apply"
         ? ["y"]
+        : pass === "train"
+        ? ["y", "mean", "variance"]
         : ["dx", "dgamma", "dbeta"];
       // Views after every allocation (an allocation can grow the heap).
       const arrays: BnArrays = {};
@@ -309,7 +325,7 @@ function batchNorm(pass: BnPass, name: string) {
       const vs = h.floats(...named.map(([, t]) => t as tf.TensorInfo));
       named.forEach(([k], i) => vs && (arrays[k as string] = vs[i]));
       if (pass !== "stats") arrays.gamma ??= filled(C, 1);
-      if (pass === "apply") arrays.beta ??= filled(C, 0);
+      if (pass === "apply" || pass === "train") arrays.beta ??= filled(C, 0);
       let done = false;
       try {
         done = vs !== null && dnnl.batchNorm(pass, spatial, C, eps, arrays);
@@ -452,9 +468,10 @@ export const NATIVE_KERNELS: ReadonlyArray<
   ["Conv2DBackpropInput", conv2dBackpropInput],
   ["Conv2DBackpropFilter", conv2dBackpropFilter],
   ["BatchMatMul", batchMatMul],
-  // Not BN_STATS: with oneDNN's statistics, SimSiam's and Barlow Twins' second-step losses
-  // left wasm's by 0.3–10% (tests/methods/native_train_test.ts); the host kernel sums in float64.
+  // BN_STATS stays the host kernel's (float64 sums); BN_TRAIN takes oneDNN's statistics from
+  // BN_TRAIN_MIN_ROWS positions on.
   [BN_APPLY, batchNorm("apply", BN_APPLY)],
+  [BN_TRAIN, batchNorm("train", BN_TRAIN)],
   [BN_GRAD, batchNorm("backward", BN_GRAD)],
   ["Add", elementwise("Add", "add")],
   ["Sub", elementwise("Sub", "sub")],

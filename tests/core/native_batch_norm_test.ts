@@ -1,6 +1,8 @@
 /**
  * The native backend's batch norm (oneDNN's batch_normalization primitive behind the
- * suite's apply and gradient batch-norm kernels; the statistics stay on the host kernel) against the cpu backend: the normalised values, the
+ * suite's apply, gradient and — over a convolution's many positions — fused training-forward
+ * batch-norm kernels; a projector's few rows keep the host kernel's statistics) against the
+ * cpu backend: the normalised values, the
  * batch statistics and the gradients for x, γ and β, over 4-D and 2-D shapes with even and
  * odd channel counts, with and without γ/β — each checked to have run natively.
  */
@@ -9,7 +11,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../../core/backend.ts";
 import { Rng } from "../../core/random.ts";
 import { batchNormTrain } from "../../core/kernels/batch_norm.ts";
-import { nativeKernelCounts, resetNativeKernelCounts } from "../../core/native/kernels.ts";
+import { BN_TRAIN_MIN_ROWS, nativeKernelCounts, resetNativeKernelCounts } from "../../core/native/kernels.ts";
 import { NEEDS_DNNL, NO_DNNL, relErr } from "./native_testutil.ts";
 
 const TOL = 1e-4;
@@ -20,6 +22,9 @@ const CASES: Array<{ shape: number[]; affine: boolean }> = [
   { shape: [2, 9, 9, 3], affine: false }, // no γ, β
   { shape: [16, 10], affine: true }, // a projection head's [N, C]
   { shape: [9, 33], affine: true }, // odd C, odd N
+  // From BN_TRAIN_MIN_ROWS positions on, statistics and output come from one oneDNN primitive.
+  { shape: [64, 16, 16, 16], affine: true },
+  { shape: [32, 32, 17, 5], affine: false },
 ];
 
 Deno.test(`native batch norm: values, statistics and gradients match cpu${NEEDS_DNNL}`, {
@@ -59,9 +64,12 @@ Deno.test(`native batch norm: values, statistics and gradients match cpu${NEEDS_
     resetNativeKernelCounts();
     const got = run();
     const counts = nativeKernelCounts();
-    // The statistics stay on the host kernel (float64 sums): see core/native/kernels.ts.
-    assert.equal(counts["AmclBatchNormStats"]?.native ?? 0, 0, "statistics are not computed by oneDNN");
-    for (const k of ["AmclBatchNormApply", "AmclBatchNormGrad"]) {
+    // Few positions: the statistics stay on the host kernel (float64 sums), see core/native/kernels.ts;
+    // many: the training forward is one oneDNN primitive.
+    assert.equal(counts["AmclBatchNormStats"]?.native ?? 0, 0, "statistics are not computed by oneDNN alone");
+    const fused = size / C >= BN_TRAIN_MIN_ROWS;
+    assert.equal((counts["AmclBatchNormTrain"]?.native ?? 0) > 0, fused, `fused forward for ${c.shape}`);
+    for (const k of [fused ? "AmclBatchNormTrain" : "AmclBatchNormApply", "AmclBatchNormGrad"]) {
       assert.equal(counts[k]?.fallback ?? 0, 0, `${k} fell back for ${c.shape}`);
       assert.ok((counts[k]?.native ?? 0) >= 1, `${k} ran natively for ${c.shape}`);
     }
