@@ -22,6 +22,7 @@ import { splitV } from "../kernels/split.ts";
 import { transpose } from "../kernels/transpose.ts";
 import { gatherV2 } from "../kernels/gather.ts";
 import { topK } from "../kernels/topk.ts";
+import { HOST_UNARY_OPS, unaryHost } from "../kernels/unary_host.ts";
 import { BN_APPLY, BN_GRAD, BN_TRAIN } from "../kernels/batch_norm.ts";
 import { RELU_GRAD } from "../kernels/relu_grad.ts";
 import {
@@ -399,11 +400,35 @@ const zero = new Float32Array(1);
  */
 function elementwise(name: string, op: EltOp | "square") {
   return (dnnl: Dnnl, fallback: AnyKernelFunc, memory: NativeMemory): AnyKernelFunc => (args: KernelArgs) => {
+    if (memory === "host" && (op === "sub" || op === "div")) {
+      const y = scalarFirst(op, args);
+      if (y) return y;
+    }
     const y = runElementwise(dnnl, op, args, ELT_MIN_SIZE[memory]);
     // Below the size threshold the base kernel is the choice, not a fall-back: not counted.
     if (y !== SMALL) count(name, y !== null);
     return y && y !== SMALL ? y : fallback(args);
   };
+}
+
+/**
+ * `s − b` or `s / b` of a float32 scalar s (any rank of ones) and a float32 b in host memory,
+ * which oneDNN has no form for (its broadcast operand is the second): a loop computing as
+ * tfjs-cpu does (float64, stored as float32: the same bits), without tfjs-cpu's per-element
+ * broadcast index arithmetic (≈ 30 ns an element). Null for anything else.
+ */
+function scalarFirst(op: "sub" | "div", args: KernelArgs): tf.TensorInfo | null {
+  const { a, b } = args.inputs as Record<string, tf.TensorInfo>;
+  if (a.dtype !== "float32" || b.dtype !== "float32" || tf.util.sizeFromShape(a.shape) !== 1) return null;
+  if (a.shape.length > b.shape.length || b.shape.length === 0) return null;
+  const h = host(args.backend);
+  if (!h.natural(a, b)) return null;
+  const out = h.alloc([...b.shape]);
+  const [av, bv, ov] = h.views(a, b, out);
+  const s = av[0], n = ov.length;
+  if (op === "sub") { for (let i = 0; i < n; i++) ov[i] = s - bv[i]; }
+  else for (let i = 0; i < n; i++) ov[i] = s / bv[i];
+  return out;
 }
 
 /** What {@link runElementwise} returns for an op too small to hand to oneDNN. */
@@ -491,4 +516,5 @@ export const NATIVE_KERNELS: ReadonlyArray<
   ["GatherV2", hostCopy(gatherV2)],
   ["TopK", hostCopy(topK)],
   ["ZerosLike", hostOnly(zerosLike)],
+  ...HOST_UNARY_OPS.map((op) => [op, hostOnly(unaryHost(op))] as const),
 ];

@@ -1,7 +1,8 @@
 /**
  * The host-memory native tier's copy kernels (Slice, PadV2, SplitV, Tile, Transpose,
  * GatherV2, TopK — the suite's box-copy kernels in place of tfjs-cpu's per-element ones),
- * its pooled ZerosLike and oneDNN Square: bit for bit against the cpu backend, for float32,
+ * its pooled ZerosLike, oneDNN Square, its own unary loops (Neg, Exp, Log, Sqrt, Rsqrt,
+ * Reciprocal, Sigmoid) and scalar-first Sub/RealDiv: bit for bit against the cpu backend, for float32,
  * int32 and bool, with the gradients that route through them (a slice's gradient is a pad,
  * a concat's a split).
  */
@@ -60,6 +61,14 @@ function cases(rng: Rng): Array<[string, () => tf.Tensor[]]> {
       return [tf.gather(m, idx, 1, 1), tf.gather(m, [3, 0, 63, 3], 0), top.values, top.indices];
     }],
     ["zerosLike and square", () => [tf.zerosLike(a4()), tf.square(tf.tensor3d(x3, [128, 3, 40]))]],
+    ["unary ops (NaN and ±∞ where they arise)", () => {
+      const x = tf.tensor2d(x3, [128, 120]);
+      return [tf.neg(x), tf.exp(x), tf.log(x), tf.sqrt(x), tf.rsqrt(x), tf.reciprocal(x), tf.sigmoid(x)];
+    }],
+    ["a scalar minus or over a tensor", () => {
+      const x = tf.tensor2d(x3, [128, 120]);
+      return [tf.sub(1, x), tf.div(0.5, x), tf.sub(tf.tensor2d([[2]]), x)];
+    }],
     ["gradients through slice and concat", () => {
       const x = tf.tensor3d(x3, [128, 3, 40]);
       const w = tf.tensor1d(x3.slice(0, 40));
@@ -80,7 +89,7 @@ function cases(rng: Rng): Array<[string, () => tf.Tensor[]]> {
 }
 
 Deno.test(
-  `native (host) copy kernels, ZerosLike and Square equal cpu bit for bit${NEEDS_DNNL}`,
+  `native (host) copy, unary and scalar-first kernels, ZerosLike and Square equal cpu bit for bit${NEEDS_DNNL}`,
   { ignore: NO_DNNL },
   async () => {
     await initBackend("cpu");
@@ -91,6 +100,10 @@ Deno.test(
     ref.forEach(([name, r], i) => assert.deepEqual(got[i][1], r, name));
     // Square at these sizes is run by oneDNN (counted); the copy kernels are not counted.
     assert.ok((nativeKernelCounts().Square?.native ?? 0) >= 1, "Square ran in oneDNN");
+    // A scalar first operand has no oneDNN form; the host loop takes it (no counted fall-back).
+    for (const k of ["Sub", "RealDiv"]) {
+      assert.equal(nativeKernelCounts()[k]?.fallback ?? 0, 0, `${k} fell back`);
+    }
   },
 );
 
