@@ -5,9 +5,10 @@
  * over every activation of the backward pass (at ResNet-18 ×1/4, b128: ≈ 8% of a step's
  * kernel time on the native tier).
  *
- * {@link registerReluGrad} registers the kernel on the host backends (a loop over the arrays;
- * the native tier runs it in oneDNN, `core/native/kernels.ts`) and points the `Relu` gradient
- * at it wherever it is registered; other backends (webgpu, tensorflow) keep tfjs' formula.
+ * {@link registerReluGrad} registers the kernel on cpu and the native tier (a loop over the
+ * arrays; the native tier runs large ones in oneDNN, `core/native/kernels.ts`) and points the
+ * `Relu` gradient at it wherever it is registered; other backends (wasm, webgpu, tensorflow)
+ * keep tfjs' formula.
  *
  * @module
  */
@@ -53,7 +54,10 @@ let registered = false;
 export function registerReluGrad(): void {
   if (registered) return;
   registered = true;
-  for (const b of HOST_BACKENDS) {
+  // Not on wasm: a JS loop over wasm-heap views runs ≈ 6 ns an element there (the heap is a
+  // growable buffer), slower than tfjs-wasm's SIMD Step and Multiply together (a ResNet-18 ×1/8
+  // step went 490 → 700 ms). The native tier's heap runs it in oneDNN from 4,096 elements.
+  for (const b of HOST_BACKENDS.filter((b) => b !== "wasm")) {
     tf.registerKernel({
       kernelName: RELU_GRAD,
       backendName: b,

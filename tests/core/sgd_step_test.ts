@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../../core/backend.ts";
 import { Rng } from "../../core/random.ts";
-import { SGD_STEP, sgdStep, type SgdStepAttrs } from "../../core/kernels/sgd_step.ts";
+import { SGD_FUSED_MAX, SGD_STEP, sgdStep, type SgdStepAttrs } from "../../core/kernels/sgd_step.ts";
 import { Optimizer } from "../../methods/optim.ts";
 
 /** The op-by-op update of methods/optim.ts (sgd). */
@@ -51,7 +51,7 @@ for (const backend of ["cpu", "wasm"]) {
   });
 }
 
-Deno.test("the sgd optimiser runs one fused kernel a parameter", async () => {
+Deno.test("the sgd optimiser runs one fused kernel a (small) parameter", async () => {
   await initBackend("wasm");
   const v = tf.variable(tf.ones([4, 4]), true, "w");
   const opt = new Optimizer({ kind: "sgd", weightDecay: 1e-4, momentum: 0.9 }, [{
@@ -65,4 +65,9 @@ Deno.test("the sgd optimiser runs one fused kernel a parameter", async () => {
   assert.ok(Math.abs(v.dataSync()[0] - (1 - 0.1 * (0.5 + 1e-4))) < 1e-7);
   tf.dispose([v, g]);
   opt.dispose();
+  // A large parameter keeps the op-by-op update (faster there than one JS loop).
+  tf.tidy(() => {
+    const big = tf.zeros([SGD_FUSED_MAX]);
+    assert.equal(sgdStep(big, big, big, { lr: 0.1, weightDecay: 0, momentum: 0.9, nesterov: false }), null);
+  });
 });
