@@ -56,8 +56,7 @@ class BarlowModel extends MethodBase {
         `R^${this.cell.batchSize}) but got a batch of ${b}; train with batch size ${this.cell.batchSize} and drop ` +
         `the last partial batch`,
     );
-    const z1 = this.projector.forward(this.encode(views[0], c), c);
-    const z2 = this.projector.forward(this.encode(views[1], c), c);
+    const [z1, z2] = this.projectViews(views, c);
     const lambda = extraNumber(this.cell, "lambda", 5e-3);
     const out = this.phi
       ? amclBarlow(z1, z2, this.phi.tensors(), {

@@ -158,8 +158,9 @@ class LgpModel extends MethodBase {
   }
 
   #moco(views: [tf.Tensor4D, tf.Tensor4D], c: Ctx): StepOutput {
-    const q1 = this.predictor.forward(this.projector.forward(this.encode(views[0], c), c), c);
-    const q2 = this.predictor.forward(this.projector.forward(this.encode(views[1], c), c), c);
+    const [z1, z2] = this.projectViews(views, c);
+    const q1 = this.predictor.forward(z1, c);
+    const q2 = this.predictor.forward(z2, c);
     const k1 = this.#keys(views[0], c);
     const k2 = this.#keys(views[1], c);
     const cell = this.cell;

@@ -84,6 +84,22 @@ export abstract class MethodBase implements MethodModel {
     return backboneForward(this.backbone, x, c);
   }
 
+  /**
+   * Training-mode head features [B, C, D] of a step's two views. Views of one shape go
+   * through the backbone and the projector as one batch of 2B — half the kernel calls, twice
+   * the rows per product — with BatchNorm statistics per view (`Ctx.groups`), so values and
+   * gradients are those of two separate passes (up to the order of float sums).
+   */
+  protected projectViews(views: [tf.Tensor4D, tf.Tensor4D], c: Ctx): [tf.Tensor3D, tf.Tensor3D] {
+    const [a, b] = views;
+    if (!tf.util.arraysEqual(a.shape, b.shape) || (c.groups ?? 1) !== 1) {
+      return [this.projector.forward(this.encode(a, c), c), this.projector.forward(this.encode(b, c), c)];
+    }
+    const g: Ctx = { ...c, groups: 2 };
+    const z = this.projector.forward(this.encode(tf.concat([a, b], 0), g), g);
+    return tf.split(z, 2, 0) as [tf.Tensor3D, tf.Tensor3D];
+  }
+
   /** Eval-mode backbone features [B, F]. */
   features(x: tf.Tensor4D): tf.Tensor2D {
     return tf.tidy(() => backboneForward(this.backbone, x, ctx(false)));

@@ -43,8 +43,7 @@ class SimclrModel extends MethodBase {
   }
 
   forward(views: [tf.Tensor4D, tf.Tensor4D], c: Ctx): StepOutput {
-    const z1 = this.projector.forward(this.encode(views[0], c), c);
-    const z2 = this.projector.forward(this.encode(views[1], c), c);
+    const [z1, z2] = this.projectViews(views, c);
     const out = this.phi
       ? amclNtxent(z1, z2, this.phi.tensors(), contrastOptions(this.cell))
       : ntxent(z1, z2, { heads: this.cell.heads, temperature: this.cell.tau });

@@ -54,8 +54,7 @@ class SimsiamModel extends MethodBase {
   }
 
   forward(views: [tf.Tensor4D, tf.Tensor4D], c: Ctx): StepOutput {
-    const z1 = this.projector.forward(this.encode(views[0], c), c);
-    const z2 = this.projector.forward(this.encode(views[1], c), c);
+    const [z1, z2] = this.projectViews(views, c);
     const p1 = this.predictor.forward(z1, c);
     const p2 = this.predictor.forward(z2, c);
     const t1 = stopGradient(z1);

@@ -123,24 +123,32 @@ export class BatchNorm extends Module {
       ) as T;
     }
     // One fused op (core/kernels/batch_norm.ts): closed-form backward instead of tfjs
-    // differentiating tf.moments + tf.batchNorm op by op; same values.
+    // differentiating tf.moments + tf.batchNorm op by op; same values. With c.groups G > 1
+    // each of the G batches along axis 0 has its own statistics.
+    const G = c.groups ?? 1;
     const { y, mean, variance } = batchNormTrain(
       x,
       this.gamma as tf.Tensor1D | null,
       this.beta as tf.Tensor1D | null,
       this.eps,
+      G,
     );
-    const n = x.size / this.channels;
+    const n = x.size / this.channels / G;
     const m = this.momentum;
+    // Separate passes would each record an update from the running statistics the step
+    // started with, applied in order, so the last one is what remains: only the last
+    // group's is recorded (the same result, without G − 1 discarded updates).
+    const last = (s: tf.Tensor) =>
+      G === 1 ? s : tf.reshape(tf.slice(s, [G - 1, 0], [1, this.channels]), [this.channels]);
     recordUpdate(
       c,
       this.runningMean,
-      tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)),
+      tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(last(mean), m)),
     );
     recordUpdate(
       c,
       this.runningVar,
-      tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(variance, (m * n) / Math.max(1, n - 1))),
+      tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(last(variance), (m * n) / Math.max(1, n - 1))),
     );
     return y;
   }

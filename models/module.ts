@@ -24,6 +24,12 @@ export interface Ctx {
   training: boolean;
   /** Buffer updates to apply after the step (kept tensors; {@link applyUpdates} frees them). */
   updates: BufferUpdate[];
+  /**
+   * The batch holds this many independent batches of equal size along axis 0 (a step's
+   * views encoded in one pass); BatchNorm normalises each with its own statistics, exactly
+   * as separate calls would. Absent: 1.
+   */
+  groups?: number;
 }
 
 /** A fresh context. */

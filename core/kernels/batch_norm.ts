@@ -150,31 +150,57 @@ export function bnBackward(
   }
 }
 
+/** The groups attribute of the batch-norm kernels (independent batches along axis 0; default 1). */
+function groupsOf(attrs: unknown): number {
+  const g = (attrs as { groups?: number } | undefined)?.groups;
+  return g ?? 1;
+}
+
+/** Per-channel statistics of G groups: shape [C] for one group, [G, C] for more. */
+function statsShape(G: number, C: number): number[] {
+  return G === 1 ? [C] : [G, C];
+}
+
 function statsKernel(name: HostBackend) {
   return (args: KernelArgs): tf.TensorInfo[] => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     const C = x.shape[x.shape.length - 1];
+    const G = groupsOf(args.attrs);
     const h = new Host(name, args.backend);
-    const mean = h.alloc([C]), variance = h.alloc([C]);
+    const mean = h.alloc(statsShape(G, C)), variance = h.alloc(statsShape(G, C));
     const simd = name !== "cpu" ? simdChannels(args.backend, C) : null;
+    const Mg = sizeOfShape(x.shape) / C / G;
     if (simd) {
-      const M = sizeOfShape(x.shape) / C;
-      simd.f64().fill(0);
-      const [xv] = h.views(x);
-      simd.f32(6 * C, C).set(xv.subarray(0, C));
-      simd.colsums(heapOffset(args.backend, x), 0, M, C, simd.shift, 0, simd.tmp, simd.sums);
-      const sums = simd.f64(), shift = simd.f32(6 * C, C);
-      const [mv, vv] = h.views(mean, variance);
-      for (let c = 0; c < C; c++) {
-        const m = sums[c] / M;
-        mv[c] = shift[c] + m;
-        vv[c] = Math.max(0, sums[C + c] / M - m * m);
+      for (let g = 0; g < G; g++) {
+        simd.f64().fill(0);
+        const [xv] = h.views(x);
+        simd.f32(6 * C, C).set(xv.subarray(g * Mg * C, g * Mg * C + C));
+        simd.colsums(
+          heapOffset(args.backend, x) + 4 * g * Mg * C,
+          0,
+          Mg,
+          C,
+          simd.shift,
+          0,
+          simd.tmp,
+          simd.sums,
+        );
+        const sums = simd.f64(), shift = simd.f32(6 * C, C);
+        const [mv, vv] = h.views(mean, variance);
+        for (let c = 0; c < C; c++) {
+          const m = sums[c] / Mg;
+          mv[g * C + c] = shift[c] + m;
+          vv[g * C + c] = Math.max(0, sums[C + c] / Mg - m * m);
+        }
       }
       simd.dispose();
       return [mean, variance];
     }
     const [xv, mv, vv] = h.views(x, mean, variance);
-    channelStats(xv, C, mv, vv);
+    for (let g = 0; g < G; g++) {
+      const at = (a: Float32Array) => a.subarray(g * C, (g + 1) * C);
+      channelStats(xv.subarray(g * Mg * C, (g + 1) * Mg * C), C, at(mv), at(vv));
+    }
     return [mean, variance];
   };
 }
@@ -183,40 +209,71 @@ function gradKernel(name: HostBackend) {
   return (args: KernelArgs): tf.TensorInfo[] => {
     const { dy, x, mean, variance, gamma } = args.inputs as Record<string, tf.TensorInfo>;
     const eps = (args.attrs as { eps: number }).eps;
+    const G = groupsOf(args.attrs);
     const C = x.shape[x.shape.length - 1];
     const h = new Host(name, args.backend);
     const dx = h.alloc([...x.shape]), dgamma = h.alloc([C]), dbeta = h.alloc([C]);
     const simd = name !== "cpu" ? simdChannels(args.backend, C) : null;
+    const Mg = sizeOfShape(x.shape) / C / G;
     if (simd) {
-      const M = sizeOfShape(x.shape) / C;
       const be = args.backend;
-      simd.f64().fill(0);
-      const [mv0] = h.views(mean);
-      simd.f32(6 * C, C).set(mv0);
-      simd.colsums(heapOffset(be, dy), heapOffset(be, x), M, C, simd.shift, 1, simd.tmp, simd.sums);
-      const sums = simd.f64();
-      const [mv, vv, dgv, dbv] = h.views(mean, variance, dgamma, dbeta);
-      const gv = gamma ? h.view(gamma) as Float32Array : null;
-      const a = simd.f32(7 * C, C), b = simd.f32(8 * C, C), k = simd.f32(9 * C, C);
-      for (let c = 0; c < C; c++) {
-        const r = 1 / Math.sqrt(vv[c] + eps);
-        const g = gv ? gv[c] : 1;
-        dbv[c] = sums[c];
-        dgv[c] = sums[C + c] * r;
-        a[c] = g * r;
-        b[c] = -g * r * r * r * sums[C + c] / M;
-        k[c] = -g * r * sums[c] / M - b[c] * mv[c];
+      for (let g = 0; g < G; g++) {
+        const off = 4 * g * Mg * C;
+        simd.f64().fill(0);
+        const [mv0] = h.views(mean);
+        simd.f32(6 * C, C).set(mv0.subarray(g * C, (g + 1) * C));
+        simd.colsums(
+          heapOffset(be, dy) + off,
+          heapOffset(be, x) + off,
+          Mg,
+          C,
+          simd.shift,
+          1,
+          simd.tmp,
+          simd.sums,
+        );
+        const sums = simd.f64();
+        const [mv, vv, dgv, dbv] = h.views(mean, variance, dgamma, dbeta);
+        const gv = gamma ? h.view(gamma) as Float32Array : null;
+        const a = simd.f32(7 * C, C), b = simd.f32(8 * C, C), k = simd.f32(9 * C, C);
+        for (let c = 0; c < C; c++) {
+          const r = 1 / Math.sqrt(vv[g * C + c] + eps);
+          const gc = gv ? gv[c] : 1;
+          dbv[c] = g === 0 ? sums[c] : dbv[c] + sums[c];
+          dgv[c] = g === 0 ? sums[C + c] * r : dgv[c] + sums[C + c] * r;
+          a[c] = gc * r;
+          b[c] = -gc * r * r * r * sums[C + c] / Mg;
+          k[c] = -gc * r * sums[c] / Mg - b[c] * mv[g * C + c];
+        }
+        simd.affine(
+          heapOffset(be, dy) + off,
+          heapOffset(be, x) + off,
+          Mg,
+          C,
+          simd.p,
+          simd.q,
+          simd.k,
+          heapOffset(be, dx) + off,
+        );
       }
-      simd.affine(heapOffset(be, dy), heapOffset(be, x), M, C, simd.p, simd.q, simd.k, heapOffset(be, dx));
       simd.dispose();
       return [dx, dgamma, dbeta];
     }
     const [dyv, xv, mv, vv, dxv, dgv, dbv] = h.views(dy, x, mean, variance, dx, dgamma, dbeta);
-    bnBackward(dyv, xv, mv, vv, gamma ? h.view(gamma) as Float32Array : null, eps, {
-      dx: dxv,
-      dgamma: dgv,
-      dbeta: dbv,
-    });
+    const gv = gamma ? h.view(gamma) as Float32Array : null;
+    const part = G === 1 ? null : { dgamma: new Float32Array(C), dbeta: new Float32Array(C) };
+    for (let g = 0; g < G; g++) {
+      const slab = (a: Float32Array) => a.subarray(g * Mg * C, (g + 1) * Mg * C);
+      const chan = (a: Float32Array) => a.subarray(g * C, (g + 1) * C);
+      const out = { dx: slab(dxv), dgamma: part?.dgamma ?? dgv, dbeta: part?.dbeta ?? dbv };
+      bnBackward(slab(dyv), slab(xv), chan(mv), chan(vv), gv, eps, out);
+      if (part) {
+        for (let c = 0; c < C; c++) {
+          dgv[c] = g === 0 ? part.dgamma[c] : dgv[c] + part.dgamma[c];
+          dbv[c] = g === 0 ? part.dbeta[c] : dbv[c] + part.dbeta[c];
+        }
+      }
+    }
     return [dx, dgamma, dbeta];
   };
 }
@@ -225,31 +282,36 @@ function applyKernel(name: HostBackend) {
   return (args: KernelArgs): tf.TensorInfo => {
     const { x, mean, variance, gamma, beta } = args.inputs as Record<string, tf.TensorInfo | undefined>;
     const eps = (args.attrs as { eps: number }).eps;
+    const G = groupsOf(args.attrs);
     const xi = x!;
     const C = xi.shape[xi.shape.length - 1];
-    const M = sizeOfShape(xi.shape) / C;
+    const Mg = sizeOfShape(xi.shape) / C / G;
     const h = new Host(name, args.backend);
     const y = h.alloc([...xi.shape]);
     const simd = name !== "cpu" ? simdChannels(args.backend, C) : null;
-    const [mv, vv] = h.views(mean!, variance!);
-    const gv = gamma ? h.view(gamma) as Float32Array : null, bv = beta ? h.view(beta) as Float32Array : null;
     const scale = new Float32Array(C), shift = new Float32Array(C);
-    for (let c = 0; c < C; c++) {
-      scale[c] = (gv ? gv[c] : 1) / Math.sqrt(vv[c] + eps);
-      shift[c] = (bv ? bv[c] : 0) - mv[c] * scale[c];
+    for (let g = 0; g < G; g++) {
+      const [mv, vv] = h.views(mean!, variance!);
+      const gv = gamma ? h.view(gamma) as Float32Array : null,
+        bv = beta ? h.view(beta) as Float32Array : null;
+      for (let c = 0; c < C; c++) {
+        scale[c] = (gv ? gv[c] : 1) / Math.sqrt(vv[g * C + c] + eps);
+        shift[c] = (bv ? bv[c] : 0) - mv[g * C + c] * scale[c];
+      }
+      if (simd) {
+        simd.f32(7 * C, C).set(scale);
+        simd.f32(9 * C, C).set(shift);
+        const be = args.backend, off = 4 * g * Mg * C;
+        simd.affine(heapOffset(be, xi) + off, 0, Mg, C, simd.p, simd.q, simd.k, heapOffset(be, y) + off);
+        continue;
+      }
+      const [xv, yv] = h.views(xi, y);
+      const end = (g + 1) * Mg * C;
+      for (let i = g * Mg * C; i < end; i += C) {
+        for (let c = 0; c < C; c++) yv[i + c] = xv[i + c] * scale[c] + shift[c];
+      }
     }
-    if (simd) {
-      simd.f32(7 * C, C).set(scale);
-      simd.f32(9 * C, C).set(shift);
-      const be = args.backend;
-      simd.affine(heapOffset(be, xi), 0, M, C, simd.p, simd.q, simd.k, heapOffset(be, y));
-      simd.dispose();
-      return y;
-    }
-    const [xv, yv] = h.views(xi, y);
-    for (let i = 0; i < xv.length; i += C) {
-      for (let c = 0; c < C; c++) yv[i + c] = xv[i + c] * scale[c] + shift[c];
-    }
+    simd?.dispose();
     return y;
   };
 }
@@ -321,10 +383,10 @@ function onHost(): boolean {
 export interface BatchNormTrainOutput<T extends tf.Tensor> {
   /** γ·(x − μ)/√(σ² + ε) + β. */
   y: T;
-  /** Batch mean per channel (no gradient flows through it). */
-  mean: tf.Tensor1D;
-  /** Biased batch variance per channel (no gradient flows through it). */
-  variance: tf.Tensor1D;
+  /** Batch mean per channel, [C] (one group) or [G, C] (no gradient flows through it). */
+  mean: tf.Tensor;
+  /** Biased batch variance per channel, [C] or [G, C] (no gradient flows through it). */
+  variance: tf.Tensor;
 }
 
 /**
@@ -332,33 +394,46 @@ export interface BatchNormTrainOutput<T extends tf.Tensor> {
  * with the fused gradient of the module doc (for x, γ and β). `gamma`/`beta` null = 1/0.
  * The returned statistics are for running-average updates; gradients do not flow through
  * them.
+ *
+ * `groups` G > 1: `x` holds G independent batches of N/G along axis 0 (the two views of a
+ * step, encoded together), and each is normalised with its own statistics — the values and
+ * gradients of G separate calls, without the slices and concatenations (γ's and β's
+ * gradients are the sums over the groups). The statistics are then [G, C].
  */
 export function batchNormTrain<T extends tf.Tensor>(
   x: T,
   gamma: tf.Tensor1D | null,
   beta: tf.Tensor1D | null,
   eps: number,
+  groups = 1,
 ): BatchNormTrainOutput<T> {
   registerBatchNormKernels();
   const C = x.shape[x.rank - 1];
-  const M = x.size / C;
-  const axes = [...Array(x.rank - 1).keys()];
+  const G = groups;
+  if (!Number.isInteger(G) || G < 1 || x.shape[0] % G !== 0) {
+    throw new Error(
+      `batchNormTrain: groups must be an integer ≥ 1 dividing the batch ${x.shape[0]}, got ${G}`,
+    );
+  }
+  const Mg = x.size / C / G;
   const host = onHost() && x.dtype === "float32";
+  const attrs: tf.NamedAttrMap = G === 1 ? { eps } : { eps, groups: G };
   // On the host backends the forward is one kernel (statistics and output); the op recorded
   // by customGrad below hands its output on (a shared-memory clone) with the fused gradient.
   let yHost: T | null = null;
-  let mean: tf.Tensor1D, variance: tf.Tensor1D;
+  let mean: tf.Tensor, variance: tf.Tensor;
   if (host) {
     const inputs = { x, ...(gamma ? { gamma } : {}), ...(beta ? { beta } : {}) };
-    [yHost, mean, variance] = tf.engine().runKernel(BN_TRAIN, inputs, { eps }) as unknown as [
+    [yHost, mean, variance] = tf.engine().runKernel(BN_TRAIN, inputs, attrs) as unknown as [
       T,
-      tf.Tensor1D,
-      tf.Tensor1D,
+      tf.Tensor,
+      tf.Tensor,
     ];
   } else {
     [mean, variance] = tf.tidy(() => {
-      const m = tf.moments(x, axes);
-      return [m.mean as tf.Tensor1D, m.variance as tf.Tensor1D];
+      const m = tf.moments(tf.reshape(x, [G, Mg, C]), [1]);
+      const shape = statsShape(G, C);
+      return [tf.reshape(m.mean, shape), tf.reshape(m.variance, shape)];
     });
   }
   const params = [gamma, beta].filter((p): p is tf.Tensor1D => p !== null);
@@ -367,14 +442,14 @@ export function batchNormTrain<T extends tf.Tensor>(
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const g = gamma ? args[1] as tf.Tensor1D : undefined;
     const b = beta ? args[gamma ? 2 : 1] as tf.Tensor1D : undefined;
-    const y = yHost ? yHost.clone() : tf.batchNorm(xin, mean, variance, b, g, eps) as T;
+    const y = yHost ? yHost.clone() : opsForward(xin, mean, variance, b, g, eps, G);
     // Saved (not closed over) so that no inner tidy can free them before the backward.
     save(g ? [xin, mean, variance, g] : [xin, mean, variance]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
         const d = dy as tf.Tensor;
-        const [xs, ms, vs, gs] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D | undefined];
+        const [xs, ms, vs, gs] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor1D | undefined];
         const [dx, dg, db] = host
           ? tf.engine().runKernel(BN_GRAD, {
             dy: d,
@@ -382,10 +457,8 @@ export function batchNormTrain<T extends tf.Tensor>(
             mean: ms,
             variance: vs,
             ...(gs ? { gamma: gs } : {}),
-          }, {
-            eps,
-          }) as unknown as tf.Tensor[]
-          : opsBackward(d, xs, ms, vs, gs ?? null, eps, axes, M);
+          }, attrs) as unknown as tf.Tensor[]
+          : opsBackward(d, xs, ms, vs, gs ?? null, eps, G);
         const out: tf.Tensor[] = [dx];
         if (gamma) out.push(dg);
         else dg.dispose();
@@ -399,24 +472,53 @@ export function batchNormTrain<T extends tf.Tensor>(
   return { y, mean, variance };
 }
 
-/** The closed-form backward with tfjs ops (backends other than wasm/cpu). */
+/** The normalisation with tfjs ops, each of the G groups with its statistics (non-host backends). */
+function opsForward<T extends tf.Tensor>(
+  x: T,
+  mean: tf.Tensor,
+  variance: tf.Tensor,
+  beta: tf.Tensor1D | undefined,
+  gamma: tf.Tensor1D | undefined,
+  eps: number,
+  G: number,
+): T {
+  if (G === 1) return tf.batchNorm(x, mean as tf.Tensor1D, variance as tf.Tensor1D, beta, gamma, eps) as T;
+  return tf.tidy(() => {
+    const C = x.shape[x.rank - 1];
+    const x3 = tf.reshape(x, [G, x.size / C / G, C]);
+    const s = [G, 1, C];
+    return tf.reshape(
+      tf.batchNorm(x3, tf.reshape(mean, s), tf.reshape(variance, s), beta, gamma, eps),
+      x.shape,
+    ) as T;
+  });
+}
+
+/** The closed-form backward with tfjs ops (backends other than wasm/cpu), per group. */
 function opsBackward(
   dy: tf.Tensor,
   x: tf.Tensor,
-  mean: tf.Tensor1D,
-  variance: tf.Tensor1D,
+  mean: tf.Tensor,
+  variance: tf.Tensor,
   gamma: tf.Tensor1D | null,
   eps: number,
-  axes: number[],
-  M: number,
+  G: number,
 ): tf.Tensor[] {
   return tf.tidy(() => {
-    const r = tf.rsqrt(tf.add(variance, eps));
-    const xhat = tf.mul(tf.sub(x, mean), r);
-    const dbeta = tf.sum(dy, axes);
-    const dgamma = tf.sum(tf.mul(dy, xhat), axes);
+    const C = x.shape[x.rank - 1];
+    const M = x.size / C / G;
+    const s3 = [G, M, C], s1 = [G, 1, C];
+    const x3 = tf.reshape(x, s3), dy3 = tf.reshape(dy, s3);
+    const r = tf.rsqrt(tf.add(tf.reshape(variance, s1), eps));
+    const xhat = tf.mul(tf.sub(x3, tf.reshape(mean, s1)), r);
+    const dbeta = tf.sum(dy3, [1], true);
+    const dgamma = tf.sum(tf.mul(dy3, xhat), [1], true);
     const scale = tf.div(gamma ? tf.mul(gamma, r) : r, M);
-    const dx = tf.mul(scale, tf.sub(tf.sub(tf.mul(dy, M), dbeta), tf.mul(xhat, dgamma)));
-    return [dx, dgamma, dbeta];
+    const dx = tf.mul(scale, tf.sub(tf.sub(tf.mul(dy3, M), dbeta), tf.mul(xhat, dgamma)));
+    return [
+      tf.reshape(dx, x.shape),
+      tf.reshape(tf.sum(dgamma, [0, 1]), [C]),
+      tf.reshape(tf.sum(dbeta, [0, 1]), [C]),
+    ];
   });
 }

@@ -300,18 +300,26 @@ function batchNorm(pass: BnPass, name: string) {
     const inputs = args.inputs as Record<string, tf.TensorInfo | undefined>;
     const x = inputs.x!;
     const C = x.shape[x.shape.length - 1];
+    // G independent batches along axis 0 (a step's views encoded together), each with its
+    // own statistics: one oneDNN call per group on its contiguous slab.
+    const G = (args.attrs as { groups?: number }).groups ?? 1;
     const M = C > 0 ? tf.util.sizeFromShape(x.shape) / C : 0;
+    const Mg = M / G;
     // Statistics from oneDNN only over many positions (a convolution's output), see BN_TRAIN_MIN_ROWS.
-    if (pass === "train" && M < BN_TRAIN_MIN_ROWS) return fallback(args);
-    const ok = M >= 1 && C >= 1 && Object.values(inputs).every((t) => !t || t.dtype === "float32");
+    if (pass === "train" && Mg < BN_TRAIN_MIN_ROWS) return fallback(args);
+    const ok = Mg >= 1 && C >= 1 && Number.isInteger(Mg) &&
+      Object.values(inputs).every((t) => !t || t.dtype === "float32");
     if (ok) {
       const h = host(args.backend);
       const eps = pass === "stats" ? 0 : (args.attrs as { eps: number }).eps;
-      const spatial = x.shape.length === 4 ? x.shape.slice(0, 3) : [M, 1, 1];
+      const spatial = x.shape.length === 4 ? [x.shape[0] / G, x.shape[1], x.shape[2]] : [Mg, 1, 1];
+      const stats = G === 1 ? [C] : [G, C];
       const outs = pass === "stats"
-        ? [h.alloc([C]), h.alloc([C])]
+        ? [h.alloc(stats), h.alloc(stats)]
         : pass === "apply"
         ? [h.alloc([...x.shape])]
+        : pass === "train"
+        ? [h.alloc([...x.shape]), h.alloc(stats), h.alloc(stats)]
         : [h.alloc([...x.shape]), h.alloc([C]), h.alloc([C])];
       const outNames = pass === "stats"
         ? ["mean", "variance"]
@@ -321,15 +329,43 @@ function batchNorm(pass: BnPass, name: string) {
         ? ["y", "mean", "variance"]
         : ["dx", "dgamma", "dbeta"];
       // Views after every allocation (an allocation can grow the heap).
-      const arrays: BnArrays = {};
+      const whole: BnArrays = {};
       const named = [...Object.entries(inputs).filter(([, t]) => t), ...outNames.map((k, i) => [k, outs[i]])];
       const vs = h.floats(...named.map(([, t]) => t as tf.TensorInfo));
-      named.forEach(([k], i) => vs && (arrays[k as string] = vs[i]));
-      if (pass !== "stats") arrays.gamma ??= filled(C, 1);
-      if (pass === "apply" || pass === "train") arrays.beta ??= filled(C, 0);
-      let done = false;
+      named.forEach(([k], i) => vs && (whole[k as string] = vs[i]));
+      if (pass !== "stats") whole.gamma ??= filled(C, 1);
+      if (pass === "apply" || pass === "train") whole.beta ??= filled(C, 0);
+      let done = vs !== null;
       try {
-        done = vs !== null && dnnl.batchNorm(pass, spatial, C, eps, arrays);
+        // dγ and dβ are summed over the groups.
+        const sums = pass === "backward" && G > 1
+          ? { dgamma: new Float32Array(C), dbeta: new Float32Array(C) }
+          : null;
+        for (let g = 0; g < G && done; g++) {
+          const arrays: BnArrays = {};
+          for (const [k, a] of Object.entries(whole)) {
+            const len = k === "x" || k === "y" || k === "dy" || k === "dx"
+              ? Mg * C
+              : k === "mean" || k === "variance"
+              ? C
+              : 0;
+            arrays[k] = len === 0 || G === 1 ? a : a.subarray(g * len, (g + 1) * len);
+          }
+          if (sums) {
+            arrays.dgamma = g === 0 ? whole.dgamma : sums.dgamma;
+            arrays.dbeta = g === 0 ? whole.dbeta : sums.dbeta;
+          }
+          done = dnnl.batchNorm(pass, spatial, C, eps, arrays);
+          if (sums && g > 0) {
+            for (let c = 0; c < C; c++) {
+              whole.dgamma[c] += sums.dgamma[c];
+              whole.dbeta[c] += sums.dbeta[c];
+            }
+          }
+        }
+      } catch (e) {
+        done = false;
+        throw e;
       } finally {
         if (!done) h.discard(...outs);
       }
