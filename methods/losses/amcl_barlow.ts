@@ -16,7 +16,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { check } from "../../core/errors.ts";
 export { AMCL_BARLOW_INFO } from "./formulas.ts";
 import { crossCorrelation } from "./cross_correlation.ts";
-import { offDiagonal } from "./barlow.ts";
+import { diagonal } from "../../core/kernels/diagonal.ts";
 import { splitHeads, sumHeads } from "./heads.ts";
 import { omega } from "./omega.ts";
 import {
@@ -72,8 +72,6 @@ export function amclBarlow(
   const want = opts.returnTemperatures === true;
   const temps: HeadTemperatures[] = [];
   const out = tf.tidy(() => {
-    const eye = tf.eye(dim);
-    const off = offDiagonal(dim);
     const h1 = splitHeads(z1);
     const h2 = splitHeads(z2);
     let shared: tf.Tensor2D | null = null;
@@ -89,18 +87,24 @@ export function amclBarlow(
     };
     const losses = h1.map((x, c) => {
       const cm = crossCorrelation(x, h2[c]);
-      const diag = tf.sum(tf.mul(cm, eye), 1);
+      const diag = diagonal(cm);
       const adaptive = temp.positive === "adaptive" || temp.negative === "adaptive";
       const tm = adaptive ? tauOf(c) : null;
-      const tauPos = temp.positive === "adaptive" ? tf.sum(tf.mul(tm!, eye), 1) : temp.positive;
+      const tmDiag = tm ? diagonal(tm) : null;
+      const tauPos = temp.positive === "adaptive" ? tmDiag! : temp.positive;
       const tauNeg = temp.negative === "adaptive" ? tm! : temp.negative;
+      const negDiag = temp.negative === "adaptive" ? tmDiag! : temp.negative;
       let l = tf.sum(tf.square(tf.sub(1, tf.div(diag, tauPos))));
-      l = tf.add(l, tf.mul(tf.sum(tf.mul(tf.div(tf.square(cm), tauNeg), off)), opts.lambda));
+      // Off-diagonal sums as the full sum less the diagonal's (Σ_{l≠m} a_lm = Σ a − Σ_l a_ll):
+      // no pass of a [D, D] mask, forward or backward.
+      const offSq = tf.sub(tf.sum(tf.div(tf.square(cm), tauNeg)), tf.sum(tf.div(tf.square(diag), negDiag)));
+      l = tf.add(l, tf.mul(offSq, opts.lambda));
+      const omegaDiag = opts.beta !== 0 && tmDiag ? omega(tmDiag, dim) : null;
       if (opts.beta !== 0 && typeof tauPos !== "number") {
-        l = tf.add(l, tf.mul(tf.sum(omega(tauPos, dim)), opts.beta));
+        l = tf.add(l, tf.mul(tf.sum(omegaDiag!), opts.beta));
       }
       if (opts.beta !== 0 && typeof tauNeg !== "number") {
-        l = tf.sub(l, tf.mul(tf.sum(tf.mul(omega(tauNeg, dim), off)), opts.beta));
+        l = tf.sub(l, tf.mul(tf.sub(tf.sum(omega(tauNeg, dim)), tf.sum(omegaDiag!)), opts.beta));
       }
       if (want) {
         const positive = typeof tauPos === "number" ? tf.fill([dim], tauPos) as tf.Tensor1D : tauPos;

@@ -12,6 +12,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 export { BARLOW_INFO } from "./formulas.ts";
 import { crossCorrelation } from "./cross_correlation.ts";
+import { diagonal } from "../../core/kernels/diagonal.ts";
 import { splitHeads, sumHeads } from "./heads.ts";
 import { checkNumber, checkViews } from "./validate.ts";
 import type { LossOutput } from "./output.ts";
@@ -23,25 +24,19 @@ export interface BarlowOptions {
   lambda: number;
 }
 
-/** The off-diagonal mask 1 − I of a [D, D] matrix. */
-export function offDiagonal(d: number): tf.Tensor2D {
-  return tf.tidy(() => tf.sub(1, tf.eye(d)) as tf.Tensor2D);
-}
-
 /** Barlow Twins on raw projections z1, z2 [B, C, D]; heads summed. */
 export function barlow(z1: tf.Tensor, z2: tf.Tensor, opts: BarlowOptions): LossOutput {
-  const { dim } = checkViews("barlow", { z1, z2 }, opts.heads, 2);
+  checkViews("barlow", { z1, z2 }, opts.heads, 2);
   checkNumber("barlow", "lambda", opts.lambda, 0, false);
   const loss = tf.tidy(() => {
-    const eye = tf.eye(dim);
-    const off = offDiagonal(dim);
     const h1 = splitHeads(z1);
     const h2 = splitHeads(z2);
     const losses = h1.map((a, c) => {
       const cm = crossCorrelation(a, h2[c]);
-      const diag = tf.sum(tf.mul(cm, eye), 1);
+      const diag = diagonal(cm);
       const onTerm = tf.sum(tf.square(tf.sub(1, diag)));
-      const offTerm = tf.sum(tf.mul(tf.square(cm), off));
+      // Σ_{l≠m} C_lm² = Σ C² − Σ_l C_ll²: no pass of a [D, D] mask (forward or backward).
+      const offTerm = tf.sub(tf.sum(tf.square(cm)), tf.sum(tf.square(diag)));
       return tf.add(onTerm, tf.mul(offTerm, opts.lambda)) as tf.Scalar;
     });
     return sumHeads(losses);
