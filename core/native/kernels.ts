@@ -19,6 +19,7 @@ import { Host } from "../kernels/host.ts";
 import { reduceBlock } from "../kernels/reduce_block.ts";
 import { padKernel, sliceKernel, tileKernel } from "../kernels/copy.ts";
 import { splitV } from "../kernels/split.ts";
+import { concat } from "../kernels/concat.ts";
 import { transpose } from "../kernels/transpose.ts";
 import { gatherV2 } from "../kernels/gather.ts";
 import { topK } from "../kernels/topk.ts";
@@ -547,6 +548,7 @@ export const NATIVE_KERNELS: ReadonlyArray<
   ["Slice", hostCopy(sliceKernel)],
   ["PadV2", hostCopy(padKernel)],
   ["SplitV", hostCopy(splitV)],
+  ["Concat", hostCopy(concat)],
   ["Tile", hostCopy(tileKernel)],
   ["Transpose", hostCopy(transpose)],
   ["GatherV2", hostCopy(gatherV2)],

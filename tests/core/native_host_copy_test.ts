@@ -1,5 +1,5 @@
 /**
- * The host-memory native tier's copy kernels (Slice, PadV2, SplitV, Tile, Transpose,
+ * The host-memory native tier's copy kernels (Slice, PadV2, SplitV, Concat, Tile, Transpose,
  * GatherV2, TopK — the suite's box-copy kernels in place of tfjs-cpu's per-element ones),
  * its pooled ZerosLike, oneDNN Square, its own unary loops (Neg, Exp, Log, Sqrt, Rsqrt,
  * Reciprocal, Sigmoid) and scalar-first Sub/RealDiv: bit for bit against the cpu backend, for float32,
@@ -47,6 +47,13 @@ function cases(rng: Rng): Array<[string, () => tf.Tensor[]]> {
       ...tf.split(a4(), [2, 1, 3], 1),
       ...tf.split(a4(), 5, 2),
       ...tf.split(a4(), [4, 3], 3),
+    ]],
+    ["concat along each axis, int32 and an empty piece", () => [
+      tf.concat([a4(), tf.slice(a4(), [1, 0, 0, 0], [2, 6, 5, 7])], 0),
+      tf.concat([a4(), tf.slice(a4(), [0, 1, 0, 0], [4, 3, 5, 7])], 1),
+      tf.concat([tf.slice(a4(), [0, 0, 0, 0], [4, 6, 0, 7]), a4(), a4()], 2),
+      tf.concat([a4(), tf.slice(a4(), [0, 0, 0, 2], [4, 6, 5, 3])], 3),
+      tf.concat([tf.tensor4d(ints, [4, 6, 5, 7], "int32"), tf.tensor4d(ints, [4, 6, 5, 7], "int32")], 1),
     ]],
     ["tile", () => [tf.tile(tf.tensor3d(x3.slice(0, 24), [2, 3, 4]), [3, 1, 2])]],
     ["transpose (handled and fallback permutations)", () => [
@@ -117,6 +124,7 @@ Deno.test(
         "Slice",
         "PadV2",
         "SplitV",
+        "Concat",
         "Tile",
         "Transpose",
         "GatherV2",
