@@ -6,7 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "../core/random.ts";
-import { type Ctx, Module, recordUpdate } from "./module.ts";
+import { type Ctx, Module, pendingValue, recordUpdate } from "./module.ts";
 import { fanInUniform, heNormal, xavierUniform } from "./init.ts";
 import { batchNormTrain } from "../core/kernels/batch_norm.ts";
 
@@ -87,7 +87,9 @@ export class Conv2d extends Module {
 /**
  * Batch normalisation over the last axis. Training mode normalises with the batch's
  * statistics (biased variance) and records running-statistic updates (unbiased variance,
- * momentum 0.1, as PyTorch); eval mode uses the running statistics.
+ * momentum 0.1, as PyTorch); eval mode uses the running statistics. Each training call, and
+ * each group of a grouped call (`Ctx.groups`), updates them in turn, r ← (1 − m)·r + m·s, as
+ * PyTorch does when a method calls its encoder once per view.
  */
 export class BatchNorm extends Module {
   readonly gamma: tf.Variable | null;
@@ -135,21 +137,23 @@ export class BatchNorm extends Module {
     );
     const n = x.size / this.channels / G;
     const m = this.momentum;
-    // Separate passes would each record an update from the running statistics the step
-    // started with, applied in order, so the last one is what remains: only the last
-    // group's is recorded (the same result, without G − 1 discarded updates).
-    const last = (s: tf.Tensor) =>
-      G === 1 ? s : tf.reshape(tf.slice(s, [G - 1, 0], [1, this.channels]), [this.channels]);
-    recordUpdate(
-      c,
-      this.runningMean,
-      tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(last(mean), m)),
-    );
-    recordUpdate(
-      c,
-      this.runningVar,
-      tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(last(variance), (m * n) / Math.max(1, n - 1))),
-    );
+    const rows = (s: tf.Tensor) => G === 1 ? [s] : tf.unstack(s);
+    const means = rows(mean), variances = rows(variance);
+    for (let g = 0; g < G; g++) {
+      recordUpdate(
+        c,
+        this.runningMean,
+        tf.add(tf.mul(pendingValue(c, this.runningMean), 1 - m), tf.mul(means[g], m)),
+      );
+      recordUpdate(
+        c,
+        this.runningVar,
+        tf.add(
+          tf.mul(pendingValue(c, this.runningVar), 1 - m),
+          tf.mul(variances[g], (m * n) / Math.max(1, n - 1)),
+        ),
+      );
+    }
     return y;
   }
 }

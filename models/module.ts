@@ -37,12 +37,27 @@ export function ctx(training: boolean): Ctx {
   return { training, updates: [] };
 }
 
-/** Applies and frees the buffer updates collected in `c`. */
-export function applyUpdates(c: Ctx): void {
-  for (const u of c.updates) {
-    u.variable.assign(u.value);
-    u.value.dispose();
+/**
+ * The value `variable` holds once the updates recorded so far in `c` are applied: the last
+ * recorded one, or the variable itself. A second update in the same step builds on it, as
+ * PyTorch's in-place update would.
+ */
+export function pendingValue(c: Ctx, variable: tf.Variable): tf.Tensor {
+  for (let i = c.updates.length - 1; i >= 0; i--) {
+    if (c.updates[i].variable === variable) return c.updates[i].value;
   }
+  return variable;
+}
+
+/**
+ * Applies and frees the buffer updates collected in `c`: each variable takes its last
+ * recorded value (which already builds on the earlier ones, see {@link pendingValue}).
+ */
+export function applyUpdates(c: Ctx): void {
+  const last = new Map<tf.Variable, tf.Tensor>();
+  for (const u of c.updates) last.set(u.variable, u.value);
+  for (const [variable, value] of last) variable.assign(value);
+  for (const u of c.updates) u.value.dispose();
   c.updates.length = 0;
 }
 

@@ -14,6 +14,7 @@ import { Rng } from "../../core/random.ts";
 import { batchNormTrain } from "../../core/kernels/batch_norm.ts";
 import { BN_TRAIN_MIN_ROWS, nativeKernelCounts, resetNativeKernelCounts } from "../../core/native/kernels.ts";
 import { applyUpdates, ctx } from "../../models/module.ts";
+import { BatchNorm } from "../../models/layers.ts";
 import { buildBackbone } from "../../methods/backbone.ts";
 import { Mlp } from "../../models/mlp.ts";
 import { NO_DNNL, relErr } from "./native_testutil.ts";
@@ -139,4 +140,40 @@ Deno.test("two views in one pass (Ctx.groups = 2) = two passes: features, gradie
     const e = relErr(one.after[i], two.after[i]);
     assert.ok(e < 1e-5, `running statistic ${b.name}: rel err ${e}`);
   });
+});
+
+Deno.test("BatchNorm called once per view updates its running statistics in turn, as PyTorch (grouped or not)", async () => {
+  await initBackend("cpu");
+  const C = 3, m = 0.1;
+  const x = [0, 1].map((i) =>
+    tf.tensor2d(new Rng(50 + i).normals(8 * C).map((v) => v * (1 + i) + 4 * i), [8, C])
+  );
+  const stats = x.map((t) => tf.moments(t, 0));
+  const mean = (i: number) => stats[i].mean.dataSync(), biased = (i: number) => stats[i].variance.dataSync();
+  // PyTorch: r ← (1 − m)·r + m·s per call; the variance update uses the unbiased variance (n = 8).
+  const wantMean = Array.from(
+    { length: C },
+    (_, k) => (1 - m) * ((1 - m) * 0 + m * mean(0)[k]) + m * mean(1)[k],
+  );
+  const wantVar = Array.from(
+    { length: C },
+    (_, k) => (1 - m) * ((1 - m) * 1 + m * biased(0)[k] * 8 / 7) + m * biased(1)[k] * 8 / 7,
+  );
+  for (const grouped of [false, true]) {
+    const bn = new BatchNorm(C);
+    const c = ctx(true);
+    tf.tidy(() => {
+      if (grouped) bn.forward(tf.concat(x, 0), { ...c, groups: 2 });
+      else x.forEach((t) => bn.forward(t, c));
+    });
+    applyUpdates(c);
+    assert.ok(
+      relErr(bn.runningMean.dataSync(), Float32Array.from(wantMean)) < 1e-5,
+      `running mean (grouped: ${grouped})`,
+    );
+    assert.ok(
+      relErr(bn.runningVar.dataSync(), Float32Array.from(wantVar)) < 1e-5,
+      `running var (grouped: ${grouped})`,
+    );
+  }
 });
