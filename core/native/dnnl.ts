@@ -201,11 +201,15 @@ interface BnPrimitive {
 }
 
 /**
- * An element-wise operation: `relu` (out = max(a, 0)), `add`, `sub`, `mul`, `div` (out = a ∘ b) and
+ * An element-wise operation: `relu` (out = max(a, 0)), `exp`, `log`, `logistic` (1 / (1 + e^−a);
+ * oneDNN's approximations, a few ulp from the correctly rounded value), `add`, `sub`, `mul`, `div` (out = a ∘ b) and
  * `gt` (out = 1 where a > b, else 0), `relu_bwd` (a = the ReLU's input x, b = dy: out = dy where
  * x > 0, else dy·0).
  */
-export type EltOp = "relu" | "add" | "sub" | "mul" | "div" | "gt" | "relu_bwd";
+export type EltOp = "relu" | "exp" | "log" | "logistic" | "add" | "sub" | "mul" | "div" | "gt" | "relu_bwd";
+
+/** The one-input element-wise ops (the rest take a second operand, except `relu_bwd`). */
+const UNARY_ELT: ReadonlySet<EltOp> = new Set(["relu", "exp", "log", "logistic"]);
 
 /**
  * Element-wise ops below this many outputs run on one thread: waking a sleeping OpenMP
@@ -697,7 +701,7 @@ export class Dnnl {
     };
     check("a", a, size);
     check("out", out, size);
-    const binary = op !== "relu";
+    const binary = !UNARY_ELT.has(op);
     if (binary) {
       if (
         !bShape || bShape.length !== shape.length ||
@@ -751,9 +755,13 @@ export class Dnnl {
     let desc: Uint8Array<ArrayBuffer>, status: number;
     let args: Array<[number, Uint8Array<ArrayBuffer>]>;
     let hint: Deno.PointerValue | null = null;
-    if (op === "relu") {
+    if (UNARY_ELT.has(op)) {
+      const alg =
+        { relu: A.eltwise_relu, exp: A.eltwise_exp, log: A.eltwise_log, logistic: A.eltwise_logistic }[
+          op as "relu" | "exp" | "log" | "logistic"
+        ];
       desc = new Uint8Array(A.sizeof_eltwise_desc);
-      status = sym.dnnl_eltwise_forward_desc_init(desc, A.forward_inference, A.eltwise_relu, data, 0, 0);
+      status = sym.dnnl_eltwise_forward_desc_init(desc, A.forward_inference, alg, data, 0, 0);
       args = [[A.arg_src, data], [A.arg_dst, data]];
     } else if (op === "relu_bwd") {
       // diff_src = src > 0 ? diff_dst : diff_dst·0, with its forward as the hint.
@@ -770,7 +778,9 @@ export class Dnnl {
     } else {
       const other = this.#md([...bShape!], tag);
       const alg =
-        { add: A.binary_add, sub: A.binary_sub, mul: A.binary_mul, div: A.binary_div, gt: A.binary_gt }[op];
+        { add: A.binary_add, sub: A.binary_sub, mul: A.binary_mul, div: A.binary_div, gt: A.binary_gt }[
+          op as "add" | "sub" | "mul" | "div" | "gt"
+        ];
       desc = new Uint8Array(A.sizeof_binary_desc);
       status = sym.dnnl_binary_desc_init(desc, alg, data, other, data);
       args = [[A.arg_src, data], [A.arg_src_1, other], [A.arg_dst, data]];

@@ -39,6 +39,9 @@ int main(void) {
     P("tag_abcde", dnnl_abcde);
     P("tag_abcdef", dnnl_abcdef);
     P("eltwise_relu", dnnl_eltwise_relu);
+    P("eltwise_exp", dnnl_eltwise_exp);
+    P("eltwise_log", dnnl_eltwise_log);
+    P("eltwise_logistic", dnnl_eltwise_logistic);
     P("binary_add", dnnl_binary_add);
     P("binary_mul", dnnl_binary_mul);
     P("binary_sub", dnnl_binary_sub);

@@ -479,7 +479,7 @@ function runElementwise(
 ): tf.TensorInfo | null | typeof SMALL {
   const inputs = args.inputs as Record<string, tf.TensorInfo>;
   let a: tf.TensorInfo, b: tf.TensorInfo | null = null;
-  if (op === "relu") a = inputs.x;
+  if (op === "relu" || op === "exp" || op === "log" || op === "logistic") a = inputs.x;
   else if (op === "square") [a, b] = [inputs.x, inputs.x];
   else if (op === "relu_bwd") [a, b] = [inputs.x, inputs.dy];
   else if (op === "gt") {
@@ -522,6 +522,32 @@ function runElementwise(
   return ok ? out : null;
 }
 
+/**
+ * The fewest values from which Exp, Log and Sigmoid run in oneDNN's vectorised eltwise
+ * primitive rather than one `Math.exp`/`Math.log` a value (≈ 10 ns each: 3 ms for one of
+ * Barlow Twins AMCL's [512, 512] temperature maps). oneDNN's polynomial approximations agree
+ * with the correctly rounded values to a few units in the last place, not bit for bit
+ * (tests/core/native_transcendental_test.ts); smaller arrays keep the base kernels' values.
+ */
+export const TRANSCENDENTAL_MIN = 16384;
+
+/** Exp, Log or Sigmoid: oneDNN from {@link TRANSCENDENTAL_MIN} values, else the host loop (host memory) or the base kernel. */
+function transcendental(name: "Exp" | "Log" | "Sigmoid", op: "exp" | "log" | "logistic") {
+  return (dnnl: Dnnl, fallback: AnyKernelFunc, memory: NativeMemory): AnyKernelFunc => {
+    const small = memory === "host" ? unaryHost(name)(fallback) : fallback;
+    return (args: KernelArgs) => {
+      const y = runElementwise(dnnl, op, args, TRANSCENDENTAL_MIN);
+      if (y !== SMALL) count(name, y !== null);
+      if (!y || y === SMALL) return small(args);
+      // oneDNN's approximations map NaN to a number (exp(NaN) = ∞): NaN in, NaN out, as tfjs.
+      const h = host(args.backend);
+      const [xv, yv] = h.views((args.inputs as { x: tf.TensorInfo }).x, y) as Float32Array[];
+      for (let i = 0; i < yv.length; i++) if (xv[i] !== xv[i]) yv[i] = NaN;
+      return y;
+    };
+  };
+}
+
 /** The native kernels by tfjs kernel name, each made from its wasm fallback. */
 export const NATIVE_KERNELS: ReadonlyArray<
   readonly [string, (d: Dnnl, f: AnyKernelFunc, memory: NativeMemory) => AnyKernelFunc]
@@ -554,5 +580,9 @@ export const NATIVE_KERNELS: ReadonlyArray<
   ["GatherV2", hostCopy(gatherV2)],
   ["TopK", hostCopy(topK)],
   ["ZerosLike", hostOnly(zerosLike)],
-  ...HOST_UNARY_OPS.map((op) => [op, hostOnly(unaryHost(op))] as const),
+  ["Exp", transcendental("Exp", "exp")],
+  ["Log", transcendental("Log", "log")],
+  ["Sigmoid", transcendental("Sigmoid", "logistic")],
+  ...HOST_UNARY_OPS.filter((op) => op !== "Exp" && op !== "Log" && op !== "Sigmoid")
+    .map((op) => [op, hostOnly(unaryHost(op))] as const),
 ];
