@@ -125,7 +125,7 @@ if (import.meta.main) {
         backend === "webgpu" || backend === "tensorflow"
           ? 1
           : Math.max(1, navigator.hardwareConcurrency || 1),
-      // Loaded lazily: rendering needs --allow-ffi (resvg), running cells does not.
+      // Loaded lazily: the report (vega, resvg's WebAssembly) is only needed at the end.
       renderReport: async (out) => {
         try {
           const { renderReport } = await import("../reports/report.ts");

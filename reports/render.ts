@@ -1,14 +1,19 @@
 /**
  * Headless rendering: a Vega-Lite spec is compiled with `vega-lite`, run in a vega View
  * with renderer "none" and written with `view.toSVG()`; the SVG becomes a PNG through
- * `@resvg/resvg-js` with the DejaVu Sans font loaded explicitly (Debian fonts-dejavu-core).
+ * resvg compiled to WebAssembly (`@resvg/resvg-wasm`) with the DejaVu Sans font loaded
+ * explicitly (Debian fonts-dejavu-core). The WebAssembly build rather than the Node-API
+ * addon: Deno 2.9's test runner can run an addon object's finalizer twice at teardown (a
+ * double free that aborted a test process after every test had passed); the wasm objects
+ * are freed here, explicitly.
  *
  * @module
  */
 
 import * as vega from "vega";
 import * as vl from "vega-lite";
-import { Resvg } from "@resvg/resvg-js";
+import { initWasm, Resvg } from "@resvg/resvg-wasm";
+import { createRequire } from "node:module";
 import { UserError } from "../core/errors.ts";
 
 /** A Vega-Lite spec as plain JSON (kept loose: builders assemble it from data). */
@@ -74,48 +79,68 @@ export function svgSize(svg: string): { width: number; height: number } {
   return { width: Number(w[1]), height: Number(h[1]) };
 }
 
-const fontCache = new Map<string, string[]>();
+const fontCache = new Map<string, Uint8Array[]>();
 
-function fontFiles(dir: string): string[] {
-  let files = fontCache.get(dir);
-  if (files) return files;
+/** The DejaVu Sans faces found in `dir`, read once per directory. */
+function fontBuffers(dir: string): Uint8Array[] {
+  let fonts = fontCache.get(dir);
+  if (fonts) return fonts;
   const names = [
     "DejaVuSans.ttf",
     "DejaVuSans-Bold.ttf",
     "DejaVuSans-Oblique.ttf",
     "DejaVuSans-BoldOblique.ttf",
   ];
-  files = [];
+  fonts = [];
   for (const n of names) {
     try {
-      if (Deno.statSync(`${dir}/${n}`).isFile) files.push(`${dir}/${n}`);
-    } catch { /* optional faces */ }
+      fonts.push(Deno.readFileSync(`${dir}/${n}`));
+    } catch (e) {
+      if (n === names[0]) {
+        throw new UserError(
+          `font ${dir}/${n} not found (${
+            (e as Error).message
+          }); install it (apt-get install fonts-dejavu-core) or pass fontDir`,
+        );
+      }
+      /* the other faces are optional */
+    }
   }
-  if (!files.includes(`${dir}/DejaVuSans.ttf`)) {
-    throw new UserError(
-      `font ${dir}/DejaVuSans.ttf not found; install it (apt-get install fonts-dejavu-core) or pass fontDir`,
-    );
-  }
-  fontCache.set(dir, files);
-  return files;
+  fontCache.set(dir, fonts);
+  return fonts;
+}
+
+let resvgReady: Promise<void> | null = null;
+
+/** Instantiates resvg's WebAssembly module once per process (read from its npm package). */
+function initResvg(): Promise<void> {
+  resvgReady ??= (async () => {
+    const file = createRequire(import.meta.url).resolve("@resvg/resvg-wasm/index_bg.wasm");
+    await initWasm(await Deno.readFile(file));
+  })();
+  return resvgReady;
 }
 
 /** Rasterises an SVG at `scale` × its size with DejaVu Sans as every font. */
-export function svgToPng(svg: string, opts: { scale?: number; fontDir?: string } = {}): Png {
+export async function svgToPng(svg: string, opts: { scale?: number; fontDir?: string } = {}): Promise<Png> {
   const scale = opts.scale ?? 2;
-  const files = fontFiles(opts.fontDir ?? DEFAULT_FONT_DIR);
+  const fonts = fontBuffers(opts.fontDir ?? DEFAULT_FONT_DIR);
+  await initResvg();
   const r = new Resvg(svg, {
     fitTo: { mode: "zoom", value: scale },
     background: "white",
-    font: {
-      loadSystemFonts: false,
-      fontFiles: files,
-      defaultFontFamily: FONT_FAMILY,
-      sansSerifFamily: FONT_FAMILY,
-    },
+    font: { fontBuffers: fonts, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
   });
-  const img = r.render();
-  return { png: img.asPng(), width: img.width, height: img.height };
+  try {
+    const img = r.render();
+    try {
+      return { png: img.asPng(), width: img.width, height: img.height };
+    } finally {
+      img.free();
+    }
+  } finally {
+    r.free();
+  }
 }
 
 /** Reads width and height from a PNG's IHDR chunk. */

@@ -86,7 +86,7 @@ export async function renderRun(run: RunData, opts: ReportOptions = {}): Promise
     if (a.kind === "figure") {
       log(`rendering ${a.id}`);
       const svg = await renderSvg(a.spec);
-      const png = svgToPng(svg, { scale: opts.pngScale, fontDir: opts.fontDir });
+      const png = await svgToPng(svg, { scale: opts.pngScale, fontDir: opts.fontDir });
       const f = { svg: `${stem}.svg`, png: `${stem}.png`, spec: `${stem}.vl.json` };
       await write(f.spec, JSON.stringify(a.spec, null, 1) + "\n");
       await write(f.svg, svg);

@@ -74,7 +74,7 @@ Deno.test("emit: cluster commands carry exactly the bench/merge tasks' permissio
   const bench = taskLine("bench");
   assert.equal(bench.script, "benchmarks/bench_main.ts");
   assert.deepEqual(bench.flags, flagsOf("bench"));
-  assert.ok(bench.flags.includes("--allow-ffi"), "the bench task allows FFI (the report renderer)");
+  assert.ok(bench.flags.includes("--allow-ffi"), "the bench task allows FFI (the native backend)");
   assert.deepEqual(taskLine("merge").flags, flagsOf("merge"));
   assert.deepEqual(withWriteAccess(["--allow-read", "--allow-write=."], "/r/x"), [
     "--allow-read",

@@ -2,7 +2,10 @@ import assert from "node:assert/strict";
 import { buildArtefacts } from "../../reports/artefacts.ts";
 import type { Artefact } from "../../reports/context.ts";
 import type { Figure } from "../../reports/render.ts";
-import { compileSpec, pngSize, renderSvg, svgSize, svgToPng } from "../../reports/render.ts";
+import { compileSpec, FONT_FAMILY, pngSize, renderSvg, svgSize, svgToPng } from "../../reports/render.ts";
+import { UserError } from "../../core/errors.ts";
+import { PNG } from "pngjs";
+import { Buffer } from "node:buffer";
 import { fixtureAllPresets, fixtureGrid, fixtureMethods } from "./fixtures.ts";
 
 // FIXTURE records (synthetic, not results).
@@ -51,7 +54,7 @@ async function checkRender(f: Figure) {
   assert.ok(/<path|<rect|<line/.test(svg), `${f.id}: no marks`);
   const size = svgSize(svg);
   assert.ok(size.width > 50 && size.height > 50);
-  const png = svgToPng(svg, { scale: 2 });
+  const png = await svgToPng(svg, { scale: 2 });
   const ihdr = pngSize(png.png);
   assert.equal(ihdr.width, Math.round(size.width * 2), `${f.id}: PNG width`);
   assert.equal(ihdr.height, Math.round(size.height * 2), `${f.id}: PNG height`);
@@ -99,4 +102,51 @@ Deno.test("collapsed AMCL cells are marked in figures", () => {
   const f6 = figures.find((f) => f.id === "F6 · f6")!;
   const vals = (f6.spec.data as { values: Array<{ collapsed: string }> }).values;
   assert.ok(vals.some((v) => v.collapsed === "1/2"));
+});
+
+/** Pixels darker than mid-grey in a decoded PNG. */
+function darkPixels(png: Uint8Array): number {
+  const img = PNG.sync.read(Buffer.from(png));
+  let n = 0;
+  for (let i = 0; i < img.data.length; i += 4) if (img.data[i] + img.data[i + 1] + img.data[i + 2] < 384) n++;
+  return n;
+}
+
+Deno.test("PNG text is drawn with the DejaVu Sans files; without text the page stays white", async () => {
+  const page = (body: string) =>
+    `<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40"><rect width="160" height="40" fill="white"/>${body}</svg>`;
+  const text = await svgToPng(
+    page(`<text x="4" y="28" font-family="${FONT_FAMILY}" font-size="20">AMCL τ</text>`),
+    {
+      scale: 1,
+    },
+  );
+  const blank = await svgToPng(page(""), { scale: 1 });
+  assert.deepEqual([text.width, text.height], [160, 40]);
+  assert.equal(darkPixels(blank.png), 0);
+  assert.ok(darkPixels(text.png) > 100, `only ${darkPixels(text.png)} dark pixels: the font did not load`);
+});
+
+Deno.test("a font folder without DejaVuSans.ttf is a user error naming the package", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await assert.rejects(
+      () => svgToPng(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>`, { fontDir: dir }),
+      (e: Error) => e instanceof UserError && e.message.includes("fonts-dejavu-core"),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("PNGs render without native code: a process without --allow-ffi renders one", async () => {
+  const script = new URL("./fixtures/png_without_ffi.ts", import.meta.url).pathname;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-env", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const err = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, err);
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(out.stdout)), { width: 120, height: 40 });
 });
