@@ -26,7 +26,7 @@ import type * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "../core/random.ts";
 import { check } from "../core/errors.ts";
 import type { CellConfig } from "../core/cell_config.ts";
-import { copyState, type Ctx } from "../models/module.ts";
+import { bothViews, copyState, type Ctx } from "../models/module.ts";
 import { type Mlp, mocoV3Predictor, mocoV3Projector } from "../models/mlp.ts";
 import { type MultiHead, multiMlp } from "../models/multihead.ts";
 import type { TemperatureMlp } from "../models/temperature.ts";
@@ -159,10 +159,8 @@ class LgpModel extends MethodBase {
 
   #moco(views: [tf.Tensor4D, tf.Tensor4D], c: Ctx): StepOutput {
     const [z1, z2] = this.projectViews(views, c);
-    const q1 = this.predictor.forward(z1, c);
-    const q2 = this.predictor.forward(z2, c);
-    const k1 = this.#keys(views[0], c);
-    const k2 = this.#keys(views[1], c);
+    const [q1, q2] = bothViews((z: tf.Tensor3D, g) => this.predictor.forward(z, g), z1, z2, c);
+    const [k1, k2] = bothViews((v: tf.Tensor4D, g) => this.#keys(v, g), views[0], views[1], c);
     const cell = this.cell;
     const out = this.phi
       ? amclMocov3(q1, q2, k1, k2, this.phi.tensors(), contrastOptions(cell))

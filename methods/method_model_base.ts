@@ -9,7 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "../core/random.ts";
-import { type Ctx, ctx, Module, type NamedParam } from "../models/module.ts";
+import { bothViews, type Ctx, ctx, Module, type NamedParam } from "../models/module.ts";
 import { backboneForward, type BuiltBackbone } from "./backbone.ts";
 import type {
   MethodModel,
@@ -91,13 +91,12 @@ export abstract class MethodBase implements MethodModel {
    * gradients are those of two separate passes (up to the order of float sums).
    */
   protected projectViews(views: [tf.Tensor4D, tf.Tensor4D], c: Ctx): [tf.Tensor3D, tf.Tensor3D] {
-    const [a, b] = views;
-    if (!tf.util.arraysEqual(a.shape, b.shape) || (c.groups ?? 1) !== 1) {
-      return [this.projector.forward(this.encode(a, c), c), this.projector.forward(this.encode(b, c), c)];
-    }
-    const g: Ctx = { ...c, groups: 2 };
-    const z = this.projector.forward(this.encode(tf.concat([a, b], 0), g), g);
-    return tf.split(z, 2, 0) as [tf.Tensor3D, tf.Tensor3D];
+    return bothViews(
+      (x: tf.Tensor4D, g) => this.projector.forward(this.encode(x, g), g),
+      views[0],
+      views[1],
+      c,
+    );
   }
 
   /** Eval-mode backbone features [B, F]. */

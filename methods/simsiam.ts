@@ -11,7 +11,7 @@
 import type * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "../core/random.ts";
 import type { CellConfig } from "../core/cell_config.ts";
-import type { Ctx } from "../models/module.ts";
+import { bothViews, type Ctx } from "../models/module.ts";
 import { type Mlp, simsiamPredictor, simsiamProjector } from "../models/mlp.ts";
 import { type MultiHead, multiMlp } from "../models/multihead.ts";
 import type { TemperatureMlp } from "../models/temperature.ts";
@@ -55,8 +55,8 @@ class SimsiamModel extends MethodBase {
 
   forward(views: [tf.Tensor4D, tf.Tensor4D], c: Ctx): StepOutput {
     const [z1, z2] = this.projectViews(views, c);
-    const p1 = this.predictor.forward(z1, c);
-    const p2 = this.predictor.forward(z2, c);
+    // The predictor on both views in one pass too (BatchNorm per view).
+    const [p1, p2] = bothViews((z: tf.Tensor3D, g) => this.predictor.forward(z, g), z1, z2, c);
     const t1 = stopGradient(z1);
     const t2 = stopGradient(z2);
     const out = this.phi

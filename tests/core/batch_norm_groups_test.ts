@@ -13,7 +13,9 @@ import { initBackend } from "../../core/backend.ts";
 import { Rng } from "../../core/random.ts";
 import { batchNormTrain } from "../../core/kernels/batch_norm.ts";
 import { BN_TRAIN_MIN_ROWS, nativeKernelCounts, resetNativeKernelCounts } from "../../core/native/kernels.ts";
-import { applyUpdates, ctx } from "../../models/module.ts";
+import { applyUpdates, bothViews, ctx } from "../../models/module.ts";
+import { multiMlp } from "../../models/multihead.ts";
+import { simsiamPredictor } from "../../models/mlp.ts";
 import { BatchNorm } from "../../models/layers.ts";
 import { buildBackbone } from "../../methods/backbone.ts";
 import { Mlp } from "../../models/mlp.ts";
@@ -140,6 +142,59 @@ Deno.test("two views in one pass (Ctx.groups = 2) = two passes: features, gradie
     const e = relErr(one.after[i], two.after[i]);
     assert.ok(e < 1e-5, `running statistic ${b.name}: rel err ${e}`);
   });
+});
+
+Deno.test("bothViews: a multi-head predictor on both views' [N, C, D] in one pass = two calls", async () => {
+  await initBackend("cpu");
+  const heads = multiMlp(new Rng(5), 3, simsiamPredictor(8, 5));
+  const params = heads.parameters().map((p) => p.variable);
+  const buffers = heads.buffers().map((b) => b.variable);
+  // The views differ in offset and scale, so statistics shared across them would show.
+  const z = [0, 1].map((i) =>
+    tf.variable(tf.tensor3d(new Rng(30 + i).normals(6 * 3 * 8).map((v) => (i ? 4 * v + 3 : v)), [6, 3, 8]))
+  );
+  const r = [0, 1].map((i) => tf.tensor3d(new Rng(40 + i).normals(6 * 3 * 8), [6, 3, 8]));
+  const run = (oneP: boolean) => {
+    const c = ctx(true);
+    const before = buffers.map((b) => b.dataSync().slice());
+    const { value, grads } = tf.variableGrads(() => {
+      const f = (x: tf.Tensor3D, g: typeof c) => heads.forward(x, g);
+      const [p1, p2] = oneP
+        ? bothViews(f, z[0] as tf.Tensor3D, z[1] as tf.Tensor3D, c)
+        : [f(z[0] as tf.Tensor3D, c), f(z[1] as tf.Tensor3D, c)];
+      return tf.add(tf.sum(tf.mul(p1, r[0])), tf.sum(tf.mul(p2, r[1]))) as tf.Scalar;
+    }, [...params, ...z]);
+    applyUpdates(c);
+    const after = buffers.map((b) => b.dataSync().slice());
+    buffers.forEach((b, i) => b.assign(tf.tensor(before[i], b.shape)));
+    const out = {
+      loss: value.dataSync()[0],
+      grads: [...params, ...z].map((p) => grads[p.name].dataSync()),
+      after,
+    };
+    value.dispose();
+    Object.values(grads).forEach((g) => g.dispose());
+    return out;
+  };
+  const one = run(true), two = run(false);
+  assert.ok(
+    Math.abs(one.loss - two.loss) <= 1e-5 * Math.max(1, Math.abs(two.loss)),
+    `${one.loss} vs ${two.loss}`,
+  );
+  one.grads.forEach((g, i) =>
+    assert.ok(relErr(g, two.grads[i]) < 1e-4, `gradient ${i}: ${relErr(g, two.grads[i])}`)
+  );
+  assert.ok(buffers.length >= 6);
+  buffers.forEach((b, i) =>
+    assert.ok(relErr(one.after[i], two.after[i]) < 1e-5, `running statistic ${b.name}`)
+  );
+  // A context already grouped, or views of different shapes, take two calls.
+  const calls: number[] = [];
+  const count = (x: tf.Tensor3D) => (calls.push(x.shape[0]), x);
+  tf.tidy(() => bothViews(count, z[0] as tf.Tensor3D, z[1] as tf.Tensor3D, ctx(true)));
+  tf.tidy(() => bothViews(count, z[0] as tf.Tensor3D, z[1] as tf.Tensor3D, { ...ctx(true), groups: 2 }));
+  assert.deepEqual(calls, [12, 6, 6]);
+  z.forEach((v) => v.dispose());
 });
 
 Deno.test("BatchNorm called once per view updates its running statistics in turn, as PyTorch (grouped or not)", async () => {
