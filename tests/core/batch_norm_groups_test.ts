@@ -13,7 +13,7 @@ import { initBackend } from "../../core/backend.ts";
 import { Rng } from "../../core/random.ts";
 import { batchNormTrain } from "../../core/kernels/batch_norm.ts";
 import { BN_TRAIN_MIN_ROWS, nativeKernelCounts, resetNativeKernelCounts } from "../../core/native/kernels.ts";
-import { applyUpdates, bothViews, ctx } from "../../models/module.ts";
+import { applyUpdates, bothViews, type Ctx, ctx } from "../../models/module.ts";
 import { multiMlp } from "../../models/multihead.ts";
 import { simsiamPredictor } from "../../models/mlp.ts";
 import { BatchNorm } from "../../models/layers.ts";
@@ -95,6 +95,23 @@ for (const be of BACKENDS) {
   });
 }
 
+/**
+ * Σ-loss `f(c)` and the gradients of `vars` in one training context; its BatchNorm updates
+ * are applied, read back and undone (so the next run starts from the same statistics).
+ */
+function gradsAndUpdates(f: (c: Ctx) => tf.Scalar, vars: tf.Variable[], buffers: tf.Variable[]) {
+  const c = ctx(true);
+  const before = buffers.map((b) => b.dataSync().slice());
+  const { value, grads } = tf.variableGrads(() => f(c), vars);
+  applyUpdates(c);
+  const after = buffers.map((b) => b.dataSync().slice());
+  buffers.forEach((b, i) => b.assign(tf.tensor(before[i], b.shape)));
+  const out = { loss: value.dataSync()[0], grads: vars.map((p) => grads[p.name].dataSync()), after };
+  value.dispose();
+  Object.values(grads).forEach((g) => g.dispose());
+  return out;
+}
+
 Deno.test("two views in one pass (Ctx.groups = 2) = two passes: features, gradients, running statistics", async () => {
   await initBackend("cpu");
   const rng = new Rng(3);
@@ -111,23 +128,20 @@ Deno.test("two views in one pass (Ctx.groups = 2) = two passes: features, gradie
   const buffers = [...backbone.module.buffers(), ...head.buffers()].map((b) => b.variable);
   const views = [0, 1].map((i) => tf.tensor4d(new Rng(10 + i).normals(4 * 16 * 16 * 3), [4, 16, 16, 3]));
   const r = tf.tensor2d(new Rng(20).normals(8 * 6), [8, 6]);
-  const run = (oneP: boolean) => {
-    const c = ctx(true);
-    const before = buffers.map((b) => b.dataSync().slice());
-    const { value, grads } = tf.variableGrads(() => {
-      const z = oneP
-        ? head.forward(backbone.module.forward(tf.concat(views, 0), { ...c, groups: 2 }), { ...c, groups: 2 })
-        : tf.concat(views.map((v) => head.forward(backbone.module.forward(v as tf.Tensor4D, c), c)), 0);
-      return tf.sum(tf.mul(z, r)) as tf.Scalar;
-    }, params);
-    applyUpdates(c);
-    const after = buffers.map((b) => b.dataSync().slice());
-    buffers.forEach((b, i) => b.assign(tf.tensor(before[i], b.shape)));
-    const out = { loss: value.dataSync()[0], grads: params.map((p) => grads[p.name].dataSync()), after };
-    value.dispose();
-    Object.values(grads).forEach((g) => g.dispose());
-    return out;
-  };
+  const run = (oneP: boolean) =>
+    gradsAndUpdates(
+      (c) => {
+        const z = oneP
+          ? head.forward(backbone.module.forward(tf.concat(views, 0), { ...c, groups: 2 }), {
+            ...c,
+            groups: 2,
+          })
+          : tf.concat(views.map((v) => head.forward(backbone.module.forward(v as tf.Tensor4D, c), c)), 0);
+        return tf.sum(tf.mul(z, r)) as tf.Scalar;
+      },
+      params,
+      buffers,
+    );
   const one = run(true), two = run(false);
   assert.ok(
     Math.abs(one.loss - two.loss) <= 1e-5 * Math.max(1, Math.abs(two.loss)),
@@ -154,28 +168,18 @@ Deno.test("bothViews: a multi-head predictor on both views' [N, C, D] in one pas
     tf.variable(tf.tensor3d(new Rng(30 + i).normals(6 * 3 * 8).map((v) => (i ? 4 * v + 3 : v)), [6, 3, 8]))
   );
   const r = [0, 1].map((i) => tf.tensor3d(new Rng(40 + i).normals(6 * 3 * 8), [6, 3, 8]));
-  const run = (oneP: boolean) => {
-    const c = ctx(true);
-    const before = buffers.map((b) => b.dataSync().slice());
-    const { value, grads } = tf.variableGrads(() => {
-      const f = (x: tf.Tensor3D, g: typeof c) => heads.forward(x, g);
-      const [p1, p2] = oneP
-        ? bothViews(f, z[0] as tf.Tensor3D, z[1] as tf.Tensor3D, c)
-        : [f(z[0] as tf.Tensor3D, c), f(z[1] as tf.Tensor3D, c)];
-      return tf.add(tf.sum(tf.mul(p1, r[0])), tf.sum(tf.mul(p2, r[1]))) as tf.Scalar;
-    }, [...params, ...z]);
-    applyUpdates(c);
-    const after = buffers.map((b) => b.dataSync().slice());
-    buffers.forEach((b, i) => b.assign(tf.tensor(before[i], b.shape)));
-    const out = {
-      loss: value.dataSync()[0],
-      grads: [...params, ...z].map((p) => grads[p.name].dataSync()),
-      after,
-    };
-    value.dispose();
-    Object.values(grads).forEach((g) => g.dispose());
-    return out;
-  };
+  const run = (oneP: boolean) =>
+    gradsAndUpdates(
+      (c) => {
+        const f = (x: tf.Tensor3D, g: Ctx) => heads.forward(x, g);
+        const [p1, p2] = oneP
+          ? bothViews(f, z[0] as tf.Tensor3D, z[1] as tf.Tensor3D, c)
+          : [f(z[0] as tf.Tensor3D, c), f(z[1] as tf.Tensor3D, c)];
+        return tf.add(tf.sum(tf.mul(p1, r[0])), tf.sum(tf.mul(p2, r[1]))) as tf.Scalar;
+      },
+      [...params, ...z],
+      buffers,
+    );
   const one = run(true), two = run(false);
   assert.ok(
     Math.abs(one.loss - two.loss) <= 1e-5 * Math.max(1, Math.abs(two.loss)),
