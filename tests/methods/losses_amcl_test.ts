@@ -352,3 +352,71 @@ Deno.test("AMCL Barlow Twins reports τ⁺ = the τ matrix's diagonal and τ⁻ 
   disposeTemperatures(out);
   out.loss.dispose();
 });
+
+/**
+ * AMCL SimSiam (Eq. 2.2) head by head in plain JS: per head h, a = n(p1_h), b = n(z2_h),
+ * c = n(p2_h), e = n(z1_h); τ from head `tauHead(h)`; mean over the batch, heads summed.
+ */
+function simsiamByHead(xs: number[][][][], phi: PhiParams, beta: number, tauHead: (h: number) => number) {
+  const norm = (v: number[]) => {
+    const n = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+    return v.map((x) => x / Math.max(n, 1e-12));
+  };
+  const [w1, b1, w2, b2] = phiList(phi).map((t) => t.arraySync() as number[] | number[][]);
+  const phiOf = (v: number[]) => {
+    const h = (b1 as number[]).map((bj, j) =>
+      Math.max(0, bj + v.reduce((s, x, i) => s + x * (w1 as number[][])[i][j], 0))
+    );
+    return (b2 as number[]).map((bk, k) => bk + h.reduce((s, x, j) => s + x * (w2 as number[][])[j][k], 0));
+  };
+  const dot = (u: number[], v: number[]) => u.reduce((s, x, i) => s + x * v[i], 0);
+  const tau = (u: number[], v: number[]) =>
+    T.tauMin + (T.tauMax - T.tauMin) / (1 + Math.exp(dot(phiOf(u), phiOf(v))));
+  const omega = (t: number, d: number) => (d / 2) * Math.log(t) + 1 / t;
+  const [p1, z2, p2, z1] = xs;
+  const n = p1.length, heads = p1[0].length, d = p1[0][0].length;
+  let total = 0;
+  const taus: number[][] = [];
+  for (let h = 0; h < heads; h++) {
+    const s = tauHead(h);
+    let sum = 0;
+    const t1s: number[] = [], t2s: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const [a, b, c, e] = [p1, z2, p2, z1].map((x) => norm(x[i][h]));
+      const t1 = tau(norm(p1[i][s]), norm(z2[i][s])), t2 = tau(norm(p2[i][s]), norm(z1[i][s]));
+      sum += -0.5 * dot(a, b) / t1 - 0.5 * dot(c, e) / t2 + beta * (omega(t1, d) + omega(t2, d));
+      t1s.push(t1);
+      t2s.push(t2);
+    }
+    total += sum / n;
+    taus.push([...t1s, ...t2s]);
+  }
+  return { loss: total, taus };
+}
+
+Deno.test("AMCL SimSiam (all heads stacked as rows) = the formula head by head, tauFromHead each and 1", () => {
+  const rng = new Rng(77);
+  const heads = 3;
+  const xs = [0, 1, 2, 3].map(() => randn(rng, [4, heads, D]));
+  const phi = randPhi(rng, D, H);
+  const arrays = xs.map((x) => x.arraySync() as number[][][]);
+  for (const fromHead of ["each", 1] as const) {
+    const out = amclSimsiam(xs[0], xs[1], xs[2], xs[3], phi, {
+      heads,
+      beta: 0.05,
+      ...T,
+      tauFromHead: fromHead,
+      returnTemperatures: true,
+    });
+    const ref = simsiamByHead(arrays, phi, 0.05, (h) => (fromHead === 1 ? 0 : h));
+    assert.ok(Math.abs(value(out.loss) - ref.loss) <= 1e-5 * Math.max(1, Math.abs(ref.loss)), `${fromHead}`);
+    assert.equal(out.temperatures!.length, heads);
+    out.temperatures!.forEach((t, h) => {
+      const got = t.positive.dataSync();
+      ref.taus[h].forEach((v, i) => assert.ok(Math.abs(got[i] - v) < 1e-5, `${fromHead}: head ${h} τ[${i}]`));
+    });
+    disposeTemperatures(out);
+    out.loss.dispose();
+  }
+  tf.dispose([...xs, ...phiList(phi)]);
+});
