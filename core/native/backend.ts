@@ -22,11 +22,8 @@ import { HostMemoryBackend } from "./host_memory.ts";
 import { NATIVE_KERNELS } from "./kernels.ts";
 import { registerBatchNormKernels } from "../kernels/batch_norm.ts";
 import { registerReluGrad } from "../kernels/relu_grad.ts";
-
-/** The tfjs backend name of the native tier on a wasm heap. */
-export const NATIVE_BACKEND = "native";
-/** The tfjs backend name of the native tier on host memory. */
-export const NATIVE_HOST_BACKEND = "native-host";
+import { NATIVE_BACKEND, NATIVE_HOST_BACKEND } from "./names.ts";
+export { NATIVE_BACKEND, NATIVE_HOST_BACKEND };
 
 /**
  * Where the native tier keeps its tensors: `heap` — a wasm heap (≤ 4 GiB in all; the other

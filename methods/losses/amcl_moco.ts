@@ -14,12 +14,10 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { gram, gramLazy } from "./products.ts";
 export { AMCL_MOCO_INFO } from "./formulas.ts";
-import { amclContrast } from "./amcl_contrast.ts";
+import { amclContrast, type PairScores } from "./amcl_contrast.ts";
 import { type AmclContrastOptions, resolveContrast } from "./amcl_options.ts";
 import { l2Normalize } from "../../core/l2_normalize.ts";
-import { rowDot } from "./row_dot.ts";
-import { splitHeads, sumHeads } from "./heads.ts";
-import { checkQueue, queueKeys } from "./moco.ts";
+import { checkQueue } from "./moco.ts";
 import { checkPhi, phiForward, type PhiParams, rowTemperatures } from "./temperature.ts";
 import { checkViews } from "./validate.ts";
 import { type HeadTemperatures, keepTemperatures, type LossOutput } from "./output.ts";
@@ -43,37 +41,59 @@ export function amclMoco(
   const want = opts.returnTemperatures === true;
   const temps: HeadTemperatures[] = [];
   const out = tf.tidy(() => {
-    const qs = splitHeads(q).map(l2Normalize);
-    const ks = splitHeads(k).map(l2Normalize);
-    const keys = queueKeys(queue);
-    let shared: { a: tf.Tensor2D; p: tf.Tensor2D; keys: tf.Tensor2D } | null = null;
-    const phiOf = (c: number) => {
-      if (temp.fromHead === 1 && shared) return shared;
-      const src = temp.fromHead === 1 ? 0 : c;
-      const pq = phiForward(qs[src], f!);
-      const pk = phiForward(ks[src], f!);
-      const r = { a: tf.concat([pq, pk]), p: tf.concat([pk, pq]), keys: phiForward(keys[src], f!) };
-      if (temp.fromHead === 1) shared = r;
-      return r;
-    };
-    const losses = qs.map((qn, c) => {
-      const kn = ks[c];
-      const anchors = tf.concat([qn, kn]);
-      const sPos = rowDot(anchors, tf.concat([kn, qn]));
-      const sNeg = gramLazy(anchors, keys[c]);
-      const p = temp.positive === "adaptive" || temp.negative === "adaptive" ? phiOf(c) : null;
-      const tauPos = temp.positive === "adaptive"
-        ? rowTemperatures(p!.a, p!.p, temp.tauMin, temp.tauMax)
-        : temp.positive;
-      const tauNeg = temp.negative === "adaptive"
-        ? { scores: gram(p!.a, p!.keys), tauMin: temp.tauMin, tauMax: temp.tauMax }
-        : temp.negative;
-      const r = amclContrast({ sPos, tauPos, sNeg, tauNeg, valid: null, candidates: size }, contrast, want);
-      if (r.temperatures) temps.push(r.temperatures);
-      return r.loss;
-    });
+    // The heads as a leading batch axis, [C, ·, D]; amclContrast then sees every head's
+    // anchors as rows [C·2B, ·] (it is row-wise), so each op runs once rather than C times.
+    const heads = opts.heads, n = q.shape[0];
+    const byHead = (x: tf.Tensor) => l2Normalize(tf.transpose(x, [1, 0, 2])) as tf.Tensor3D;
+    const qn = byHead(q), kn = byHead(k);
+    const anchors = tf.concat([qn, kn], 1);
+    const rows = heads * 2 * n;
+    const sPos = tf.reshape(tf.sum(tf.mul(anchors, tf.concat([kn, qn], 1)), -1), [rows]) as tf.Tensor1D;
+    const keys = l2Normalize(tf.transpose(queue, [0, 2, 1])) as tf.Tensor3D; // [C, K, D]
+    const sNeg = tf.reshape(gramLazy(anchors, keys), [rows, size]) as tf.Tensor2D;
+    let tauPos: tf.Tensor1D | number = temp.positive as number;
+    let tauNeg: PairScores | number = temp.negative as number;
+    if (temp.positive === "adaptive" || temp.negative === "adaptive") {
+      // φ of the heads the temperatures come from (head 1's for all when tauFromHead = 1).
+      const from = temp.fromHead === 1 ? 1 : heads;
+      const phiOf = (x: tf.Tensor3D) => {
+        const src = from === heads ? x : tf.slice(x, [0, 0, 0], [1, x.shape[1], dim]);
+        return tf.reshape(phiForward(tf.reshape(src, [-1, dim]) as tf.Tensor2D, f!), [
+          from,
+          -1,
+          dim,
+        ]) as tf.Tensor3D;
+      };
+      const pq = phiOf(qn), pk = phiOf(kn);
+      const pa = tf.concat([pq, pk], 1);
+      if (temp.positive === "adaptive") {
+        const t = rowTemperatures(
+          tf.reshape(pa, [from * 2 * n, dim]) as tf.Tensor2D,
+          tf.reshape(tf.concat([pk, pq], 1), [from * 2 * n, dim]) as tf.Tensor2D,
+          temp.tauMin,
+          temp.tauMax,
+        );
+        tauPos = from === heads ? t : tf.tile(t, [heads]);
+      }
+      if (temp.negative === "adaptive") {
+        const scores = gram(pa, phiOf(keys));
+        const all = from === heads ? scores : tf.tile(scores, [heads, 1, 1]);
+        tauNeg = {
+          scores: tf.reshape(all, [rows, size]) as tf.Tensor2D,
+          tauMin: temp.tauMin,
+          tauMax: temp.tauMax,
+        };
+      }
+    }
+    const r = amclContrast({ sPos, tauPos, sNeg, tauNeg, valid: null, candidates: size }, contrast, want);
+    if (r.temperatures) {
+      const pos = tf.split(r.temperatures.positive, heads) as tf.Tensor1D[];
+      const neg = tf.split(r.temperatures.negative!, heads) as tf.Tensor1D[];
+      pos.forEach((positive, h) => temps.push({ positive, negative: neg[h] }));
+    }
     keepTemperatures(temps);
-    return sumHeads(losses);
+    // amclContrast averages over all C·2B anchors; the heads are summed: × C.
+    return tf.mul(r.loss, heads) as tf.Scalar;
   });
   return want ? { loss: out, temperatures: temps } : { loss: out };
 }

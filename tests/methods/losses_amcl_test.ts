@@ -420,3 +420,45 @@ Deno.test("AMCL SimSiam (all heads stacked as rows) = the formula head by head, 
   }
   tf.dispose([...xs, ...phiList(phi)]);
 });
+
+Deno.test("AMCL MoCo, heads stacked: tauFromHead = 1 (FD gradients; every head's τ⁺ is head 1's) and per-head temperatures", () => {
+  const rng = new Rng(78);
+  const heads = 3, K = 6;
+  const q = randn(rng, [B, heads, D]), k = randn(rng, [B, heads, D]), queue = randn(rng, [heads, D, K]);
+  const phi = randPhi(rng, D, H);
+  const xs = [q, k, queue, ...phiList(phi)];
+  const opts = { heads, beta: 0.05, topk: 3, ...T };
+  const f = (t: tf.Tensor[]) =>
+    amclMoco(t[0], t[1], t[2], phiFrom(t.slice(3)), { ...opts, tauFromHead: 1 }).loss;
+  assertFd(fdCheck(f, xs, rng));
+  const first = (x: tf.Tensor) => tf.slice(x, [0, 0, 0], [B, 1, D]);
+  const alone = amclMoco(first(q), first(k), tf.slice(queue, [0, 0, 0], [1, D, K]), phi, {
+    ...opts,
+    heads: 1,
+    returnTemperatures: true,
+  });
+  for (const fromHead of [1, "each"] as const) {
+    const out = amclMoco(q, k, queue, phi, { ...opts, tauFromHead: fromHead, returnTemperatures: true });
+    assert.equal(out.temperatures!.length, heads);
+    // Head 1's temperatures are those of head 1 alone, in both modes; with tauFromHead = 1 every head's τ⁺ is.
+    assert.deepEqual(out.temperatures![0].positive.arraySync(), alone.temperatures![0].positive.arraySync());
+    assert.deepEqual(
+      out.temperatures![0].negative!.arraySync(),
+      alone.temperatures![0].negative!.arraySync(),
+    );
+    for (let h = 1; h < heads; h++) {
+      const same = maxDiff(out.temperatures![h].positive, alone.temperatures![0].positive) < 1e-6;
+      assert.equal(same, fromHead === 1, `head ${h + 1}, tauFromHead ${fromHead}`);
+      assert.deepEqual(out.temperatures![h].negative!.shape, [2 * B * 3]);
+    }
+    disposeTemperatures(out);
+    out.loss.dispose();
+  }
+  disposeTemperatures(alone);
+  tf.dispose([alone.loss, ...xs]);
+});
+
+/** max |a − b| of two tensors of one shape. */
+function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+}
