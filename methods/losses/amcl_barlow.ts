@@ -17,11 +17,11 @@ import { check } from "../../core/errors.ts";
 export { AMCL_BARLOW_INFO } from "./formulas.ts";
 import { crossCorrelation } from "./cross_correlation.ts";
 import { diagonal } from "../../core/kernels/diagonal.ts";
-import { splitHeads, sumHeads } from "./heads.ts";
 import { omega } from "./omega.ts";
+import { gram } from "./products.ts";
 import {
+  boundTemperature,
   checkPhi,
-  pairTemperatures,
   phiForward,
   type PhiParams,
   resolveTemperature,
@@ -72,51 +72,56 @@ export function amclBarlow(
   const want = opts.returnTemperatures === true;
   const temps: HeadTemperatures[] = [];
   const out = tf.tidy(() => {
-    const h1 = splitHeads(z1);
-    const h2 = splitHeads(z2);
-    let shared: tf.Tensor2D | null = null;
-    const tauOf = (c: number): tf.Tensor2D => {
-      if (temp.fromHead === 1 && shared) return shared;
-      const s = temp.fromHead === 1 ? 0 : c;
-      // Channel vectors are the columns of the [B, D] head matrix: rows of its transpose.
-      const a = phiForward(tf.transpose(h1[s]), f!);
-      const b = phiForward(tf.transpose(h2[s]), f!);
-      const t = pairTemperatures(a, b, temp.tauMin, temp.tauMax);
-      if (temp.fromHead === 1) shared = t;
-      return t;
-    };
-    const losses = h1.map((x, c) => {
-      const cm = crossCorrelation(x, h2[c]);
-      const diag = diagonal(cm);
-      const adaptive = temp.positive === "adaptive" || temp.negative === "adaptive";
-      const tm = adaptive ? tauOf(c) : null;
-      const tmDiag = tm ? diagonal(tm) : null;
-      const tauPos = temp.positive === "adaptive" ? tmDiag! : temp.positive;
-      const tauNeg = temp.negative === "adaptive" ? tm! : temp.negative;
-      const negDiag = temp.negative === "adaptive" ? tmDiag! : temp.negative;
-      let l = tf.sum(tf.square(tf.sub(1, tf.div(diag, tauPos))));
-      // Off-diagonal sums as the full sum less the diagonal's (Σ_{l≠m} a_lm = Σ a − Σ_l a_ll):
-      // no pass of a [D, D] mask, forward or backward.
-      const offSq = tf.sub(tf.sum(tf.div(tf.square(cm), tauNeg)), tf.sum(tf.div(tf.square(diag), negDiag)));
-      l = tf.add(l, tf.mul(offSq, opts.lambda));
-      const omegaDiag = opts.beta !== 0 && tmDiag ? omega(tmDiag, dim) : null;
-      if (opts.beta !== 0 && typeof tauPos !== "number") {
-        l = tf.add(l, tf.mul(tf.sum(omegaDiag!), opts.beta));
-      }
-      if (opts.beta !== 0 && typeof tauNeg !== "number") {
-        l = tf.sub(l, tf.mul(tf.sub(tf.sum(omega(tauNeg, dim)), tf.sum(omegaDiag!)), opts.beta));
-      }
-      if (want) {
-        const positive = typeof tauPos === "number" ? tf.fill([dim], tauPos) as tf.Tensor1D : tauPos;
+    // The heads as a batch axis: [C, B, D] views, [C, D, D] maps; every sum of the loss runs
+    // over all heads' entries at once (the heads are summed), one op where a loop took C.
+    const heads = opts.heads;
+    const h1 = tf.transpose(z1, [1, 0, 2]) as tf.Tensor3D;
+    const h2 = tf.transpose(z2, [1, 0, 2]) as tf.Tensor3D;
+    const cm = crossCorrelation(h1, h2);
+    const diag = diagonal(cm);
+    let tm: tf.Tensor3D | null = null;
+    if (temp.positive === "adaptive" || temp.negative === "adaptive") {
+      // φ on the channel vectors (the columns of each head's [B, D]), of head 1 only when tauFromHead = 1.
+      const from = temp.fromHead === 1 ? 1 : heads;
+      const channels = (h: tf.Tensor3D) => {
+        const src = from === heads ? h : tf.slice(h, [0, 0, 0], [1, batch, dim]);
+        const rows = tf.reshape(tf.transpose(src, [0, 2, 1]), [from * dim, batch]) as tf.Tensor2D;
+        return tf.reshape(phiForward(rows, f!), [from, dim, batch]) as tf.Tensor3D;
+      };
+      const t = boundTemperature(gram(channels(h1), channels(h2)), temp.tauMin, temp.tauMax);
+      tm = from === heads ? t : tf.tile(t, [heads, 1, 1]);
+    }
+    const tmDiag = tm ? diagonal(tm) : null;
+    const tauPos = temp.positive === "adaptive" ? tmDiag! : temp.positive;
+    const tauNeg = temp.negative === "adaptive" ? tm! : temp.negative;
+    const negDiag = temp.negative === "adaptive" ? tmDiag! : temp.negative;
+    let l = tf.sum(tf.square(tf.sub(1, tf.div(diag, tauPos))));
+    // Off-diagonal sums as the full sum less the diagonal's (Σ_{l≠m} a_lm = Σ a − Σ_l a_ll):
+    // no pass of a [D, D] mask, forward or backward.
+    const offSq = tf.sub(tf.sum(tf.div(tf.square(cm), tauNeg)), tf.sum(tf.div(tf.square(diag), negDiag)));
+    l = tf.add(l, tf.mul(offSq, opts.lambda));
+    const omegaDiag = opts.beta !== 0 && tmDiag ? omega(tmDiag, dim) : null;
+    if (opts.beta !== 0 && typeof tauPos !== "number") {
+      l = tf.add(l, tf.mul(tf.sum(omegaDiag!), opts.beta));
+    }
+    if (opts.beta !== 0 && typeof tauNeg !== "number") {
+      l = tf.sub(l, tf.mul(tf.sub(tf.sum(omega(tauNeg, dim)), tf.sum(omegaDiag!)), opts.beta));
+    }
+    if (want) {
+      for (let h = 0; h < heads; h++) {
+        const positive = typeof tauPos === "number"
+          ? tf.fill([dim], tauPos) as tf.Tensor1D
+          : tf.reshape(tf.slice(tauPos, [h, 0], [1, dim]), [dim]) as tf.Tensor1D;
         const negative = typeof tauNeg === "number"
           ? tf.fill([dim * (dim - 1)], tauNeg) as tf.Tensor1D
-          : offDiagonalValues(tauNeg);
+          : offDiagonalValues(
+            tf.reshape(tf.slice(tauNeg, [h, 0, 0], [1, dim, dim]), [dim, dim]) as tf.Tensor2D,
+          );
         temps.push({ positive: withoutGradient((t) => t.clone(), positive) as tf.Tensor1D, negative });
       }
-      return l as tf.Scalar;
-    });
+    }
     keepTemperatures(temps);
-    return sumHeads(losses);
+    return l as tf.Scalar;
   });
   return want ? { loss: out, temperatures: temps } : { loss: out };
 }

@@ -99,7 +99,7 @@ export function gramSelf(a: tf.Tensor2D): tf.Tensor2D {
   return gramSelfOp(a) as tf.Tensor2D;
 }
 
-/** `aᵀ · b` for a [B, M], b [B, N] → [M, N] (cross-correlations). */
-export function crossGram(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  return crossOp(a, b) as tf.Tensor2D;
+/** `aᵀ · b` for a [B, M], b [B, N] → [M, N] (cross-correlations), or per matrix of a batch [C, ·, ·]. */
+export function crossGram<T extends tf.Tensor2D | tf.Tensor3D>(a: T, b: T): T {
+  return crossOp(a, b) as T;
 }

@@ -462,3 +462,32 @@ Deno.test("AMCL MoCo, heads stacked: tauFromHead = 1 (FD gradients; every head's
 function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 }
+
+Deno.test("AMCL Barlow Twins, heads as a batch axis: tauFromHead = 1 (FD gradients; every head's temperatures are head 1's)", () => {
+  const rng = new Rng(79);
+  const heads = 3, b = 5;
+  const z1 = randn(rng, [b, heads, D]), z2 = randn(rng, [b, heads, D]);
+  const phi = randPhi(rng, b, H);
+  const xs = [z1, z2, ...phiList(phi)];
+  const opts = { heads, lambda: 0.005, beta: 0.01, batchSize: b, ...T };
+  assertFd(
+    fdCheck((t) => amclBarlow(t[0], t[1], phiFrom(t.slice(2)), { ...opts, tauFromHead: 1 }).loss, xs, rng),
+  );
+  const first = (x: tf.Tensor) => tf.slice(x, [0, 0, 0], [b, 1, D]);
+  const alone = amclBarlow(first(z1), first(z2), phi, { ...opts, heads: 1, returnTemperatures: true });
+  for (const fromHead of [1, "each"] as const) {
+    const out = amclBarlow(z1, z2, phi, { ...opts, tauFromHead: fromHead, returnTemperatures: true });
+    assert.equal(out.temperatures!.length, heads);
+    for (let h = 0; h < heads; h++) {
+      const t = out.temperatures![h];
+      assert.deepEqual([t.positive.shape, t.negative!.shape], [[D], [D * (D - 1)]]);
+      const same = maxDiff(t.positive, alone.temperatures![0].positive) < 1e-6 &&
+        maxDiff(t.negative!, alone.temperatures![0].negative!) < 1e-6;
+      assert.equal(same, h === 0 || fromHead === 1, `head ${h + 1}, tauFromHead ${fromHead}`);
+    }
+    disposeTemperatures(out);
+    out.loss.dispose();
+  }
+  disposeTemperatures(alone);
+  tf.dispose([alone.loss, ...xs]);
+});
