@@ -19,6 +19,7 @@ import { crossCorrelation } from "./cross_correlation.ts";
 import { diagonal } from "../../core/kernels/diagonal.ts";
 import { omega } from "./omega.ts";
 import { gram } from "./products.ts";
+import { firstHead, headsFirst } from "./heads.ts";
 import {
   boundTemperature,
   checkPhi,
@@ -75,8 +76,7 @@ export function amclBarlow(
     // The heads as a batch axis: [C, B, D] views, [C, D, D] maps; every sum of the loss runs
     // over all heads' entries at once (the heads are summed), one op where a loop took C.
     const heads = opts.heads;
-    const h1 = tf.transpose(z1, [1, 0, 2]) as tf.Tensor3D;
-    const h2 = tf.transpose(z2, [1, 0, 2]) as tf.Tensor3D;
+    const h1 = headsFirst(z1), h2 = headsFirst(z2);
     const cm = crossCorrelation(h1, h2);
     const diag = diagonal(cm);
     let tm: tf.Tensor3D | null = null;
@@ -84,7 +84,7 @@ export function amclBarlow(
       // φ on the channel vectors (the columns of each head's [B, D]), of head 1 only when tauFromHead = 1.
       const from = temp.fromHead === 1 ? 1 : heads;
       const channels = (h: tf.Tensor3D) => {
-        const src = from === heads ? h : tf.slice(h, [0, 0, 0], [1, batch, dim]);
+        const src = from === heads ? h : firstHead(h);
         const rows = tf.reshape(tf.transpose(src, [0, 2, 1]), [from * dim, batch]) as tf.Tensor2D;
         return tf.reshape(phiForward(rows, f!), [from, dim, batch]) as tf.Tensor3D;
       };

@@ -18,6 +18,7 @@ import { amclContrast, type PairScores } from "./amcl_contrast.ts";
 import { type AmclContrastOptions, resolveContrast } from "./amcl_options.ts";
 import { l2Normalize } from "../../core/l2_normalize.ts";
 import { checkQueue } from "./moco.ts";
+import { firstHead, headsFirst } from "./heads.ts";
 import { checkPhi, phiForward, type PhiParams, rowTemperatures } from "./temperature.ts";
 import { checkViews } from "./validate.ts";
 import { type HeadTemperatures, keepTemperatures, type LossOutput } from "./output.ts";
@@ -44,7 +45,7 @@ export function amclMoco(
     // The heads as a leading batch axis, [C, ·, D]; amclContrast then sees every head's
     // anchors as rows [C·2B, ·] (it is row-wise), so each op runs once rather than C times.
     const heads = opts.heads, n = q.shape[0];
-    const byHead = (x: tf.Tensor) => l2Normalize(tf.transpose(x, [1, 0, 2])) as tf.Tensor3D;
+    const byHead = (x: tf.Tensor) => l2Normalize(headsFirst(x));
     const qn = byHead(q), kn = byHead(k);
     const anchors = tf.concat([qn, kn], 1);
     const rows = heads * 2 * n;
@@ -57,12 +58,8 @@ export function amclMoco(
       // φ of the heads the temperatures come from (head 1's for all when tauFromHead = 1).
       const from = temp.fromHead === 1 ? 1 : heads;
       const phiOf = (x: tf.Tensor3D) => {
-        const src = from === heads ? x : tf.slice(x, [0, 0, 0], [1, x.shape[1], dim]);
-        return tf.reshape(phiForward(tf.reshape(src, [-1, dim]) as tf.Tensor2D, f!), [
-          from,
-          -1,
-          dim,
-        ]) as tf.Tensor3D;
+        const rows = tf.reshape(from === heads ? x : firstHead(x), [-1, dim]) as tf.Tensor2D;
+        return tf.reshape(phiForward(rows, f!), [from, -1, dim]) as tf.Tensor3D;
       };
       const pq = phiOf(qn), pk = phiOf(kn);
       const pa = tf.concat([pq, pk], 1);

@@ -25,6 +25,16 @@ export function splitFirst(x: tf.Tensor): tf.Tensor2D[] {
   );
 }
 
+/** [B, C, D] → [C, B, D]: the heads as a leading batch axis (one batched op serves every head). */
+export function headsFirst(x: tf.Tensor): tf.Tensor3D {
+  return tf.transpose(x, [1, 0, 2]) as tf.Tensor3D;
+}
+
+/** Head 1 alone, [1, N, D], of a heads-first [C, N, D] tensor (`tauFromHead = 1`). */
+export function firstHead(x: tf.Tensor3D): tf.Tensor3D {
+  return tf.slice(x, [0, 0, 0], [1, x.shape[1], x.shape[2]]);
+}
+
 /** Σ_c loss_c. */
 export function sumHeads(losses: tf.Scalar[]): tf.Scalar {
   return (losses.length === 1 ? losses[0] : tf.addN(losses)) as tf.Scalar;
