@@ -21,3 +21,25 @@ registerWasmGradients();
 export function hasGradient(kernelName: string): boolean {
   return tf.getGradient(kernelName) !== undefined;
 }
+
+/** The part of tfjs-core's engine state that decides whether ops are recorded for gradients. */
+interface TapeState {
+  kernelDepth: number;
+}
+
+/**
+ * `fn()` with nothing it runs recorded on the gradient tape: its results are constants to
+ * any enclosing `tf.grad`/`tf.variableGrads`, and no op inside saves tensors for a backward
+ * that will never come (a BatchNorm's running statistics, a stable max). tfjs itself stops
+ * recording this way while a kernel or a custom gradient's forward runs (the engine records
+ * only at kernel depth 0), so this costs no kernel call, unlike a `tf.customGrad` wrapper.
+ */
+export function untaped<T>(fn: () => T): T {
+  const state = (tf.engine() as unknown as { state: TapeState }).state;
+  state.kernelDepth++;
+  try {
+    return fn();
+  } finally {
+    state.kernelDepth--;
+  }
+}

@@ -9,6 +9,7 @@ import type { Rng } from "../core/random.ts";
 import { type Ctx, Module, pendingValue, recordUpdate } from "./module.ts";
 import { fanInUniform, heNormal, xavierUniform } from "./init.ts";
 import { batchNormTrain } from "../core/kernels/batch_norm.ts";
+import { untaped } from "../core/gradients.ts";
 
 /** Fully connected layer `y = x·W + b`, W of shape [in, out]. */
 export class Linear extends Module {
@@ -114,48 +115,75 @@ export class BatchNorm extends Module {
 
   /** Normalises [N, C] or [N, H, W, C]. */
   forward<T extends tf.Tensor>(x: T, c: Ctx): T {
-    if (!c.training) {
-      return tf.batchNorm(
-        x,
-        this.runningMean,
-        this.runningVar,
-        this.beta ?? undefined,
-        this.gamma ?? undefined,
-        this.eps,
-      ) as T;
-    }
-    // One fused op (core/kernels/batch_norm.ts): closed-form backward instead of tfjs
-    // differentiating tf.moments + tf.batchNorm op by op; same values. With c.groups G > 1
-    // each of the G batches along axis 0 has its own statistics.
-    const G = c.groups ?? 1;
-    const { y, mean, variance } = batchNormTrain(
-      x,
-      this.gamma as tf.Tensor1D | null,
-      this.beta as tf.Tensor1D | null,
-      this.eps,
-      G,
-    );
-    const n = x.size / this.channels / G;
-    const m = this.momentum;
-    const rows = (s: tf.Tensor) => G === 1 ? [s] : tf.unstack(s);
-    const means = rows(mean), variances = rows(variance);
-    for (let g = 0; g < G; g++) {
-      recordUpdate(
-        c,
-        this.runningMean,
-        tf.add(tf.mul(pendingValue(c, this.runningMean), 1 - m), tf.mul(means[g], m)),
-      );
-      recordUpdate(
-        c,
-        this.runningVar,
-        tf.add(
-          tf.mul(pendingValue(c, this.runningVar), 1 - m),
-          tf.mul(variances[g], (m * n) / Math.max(1, n - 1)),
-        ),
-      );
-    }
-    return y;
+    return batchNormSideBySide([this], x, c);
   }
+}
+
+/** `ts` joined along their only axis (the one tensor itself when there is one). */
+function joined(ts: tf.Tensor[]): tf.Tensor1D {
+  return (ts.length === 1 ? ts[0] : tf.concat(ts, 0)) as tf.Tensor1D;
+}
+
+/**
+ * BatchNorms of one kind (same eps, momentum and affinity) applied to their channels laid
+ * side by side along the last axis of x (`bns[k]`'s channels after those of `bns[0..k)`):
+ * one kernel where one call per BatchNorm would take `bns.length`, with the same values,
+ * since every channel is normalised on its own. The running statistics of each are updated
+ * as its own forward would update them. One BatchNorm: {@link BatchNorm.forward}.
+ */
+export function batchNormSideBySide<T extends tf.Tensor>(bns: BatchNorm[], x: T, c: Ctx): T {
+  const [first] = bns;
+  const affine = first.gamma !== null;
+  if (!c.training) {
+    return tf.tidy(() =>
+      tf.batchNorm(
+        x,
+        joined(bns.map((b) => b.runningMean)),
+        joined(bns.map((b) => b.runningVar)),
+        affine ? joined(bns.map((b) => b.beta!)) : undefined,
+        affine ? joined(bns.map((b) => b.gamma!)) : undefined,
+        first.eps,
+      ) as T
+    );
+  }
+  // One fused op (core/kernels/batch_norm.ts): closed-form backward instead of tfjs
+  // differentiating tf.moments + tf.batchNorm op by op; same values. With c.groups G > 1
+  // each of the G batches along axis 0 has its own statistics.
+  const G = c.groups ?? 1;
+  const gamma = affine ? joined(bns.map((b) => b.gamma!)) : null;
+  const beta = affine ? joined(bns.map((b) => b.beta!)) : null;
+  const { y, mean, variance } = batchNormTrain(x, gamma, beta, first.eps, G);
+  const channels = x.shape[x.rank - 1];
+  // Off the gradient tape: running statistics are buffers, never differentiated.
+  untaped(() => recordRunning(bns, c, mean, variance, G, x.size / channels / G));
+  return y;
+}
+
+/**
+ * Records r ← (1 − m)·r + m·s for each of the G groups' batch statistics in turn (`mean`,
+ * `variance`: [ΣC] for G = 1, else [G, ΣC]; the variance made unbiased over n values), on
+ * the BatchNorms' running statistics side by side, then each BatchNorm's share.
+ */
+function recordRunning(
+  bns: BatchNorm[],
+  c: Ctx,
+  mean: tf.Tensor,
+  variance: tf.Tensor,
+  G: number,
+  n: number,
+): void {
+  const m = bns[0].momentum;
+  const rows = (s: tf.Tensor) => G === 1 ? [s] : tf.unstack(s);
+  const means = rows(mean), variances = rows(variance);
+  const sizes = bns.map((b) => b.channels);
+  const update = (buffer: (b: BatchNorm) => tf.Variable, stats: tf.Tensor[], scale: number) => {
+    let r: tf.Tensor = joined(bns.map((b) => pendingValue(c, buffer(b))));
+    for (let g = 0; g < G; g++) r = tf.add(tf.mul(r, 1 - m), tf.mul(stats[g], scale));
+    const parts = bns.length === 1 ? [r] : tf.split(r, sizes);
+    bns.forEach((b, k) => recordUpdate(c, buffer(b), parts[k]));
+  };
+  update((b) => b.runningMean, means, m);
+  update((b) => b.runningVar, variances, (m * n) / Math.max(1, n - 1));
 }
 
 /** Layer normalisation over the last axis. */

@@ -7,6 +7,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { untaped } from "../../core/gradients.ts";
 
 /** `sg(x)`: returns a copy of `x` whose gradient is zero. */
 export function stopGradient<T extends tf.Tensor>(x: T): T {
@@ -42,15 +43,9 @@ export function withoutGradient<T extends tf.Tensor>(
  * result is not linked to the tensors `fn` reads, so back-propagation neither passes zeros
  * to them nor differentiates anything that feeds them only through it (e.g. the row maximum
  * of a stable log-sum-exp: `stopGradient(tf.max(x))` still runs Max's gradient — an Equal,
- * a Cast and a Multiply over x — only to multiply by zero).
+ * a Cast and a Multiply over x — only to multiply by zero). No kernel call of its own
+ * ({@link untaped}).
  */
 export function offTape<T extends tf.Tensor>(fn: () => T): T {
-  return tf.tidy(() => {
-    const anchor = tf.scalar(0);
-    const f = tf.customGrad((_a) => {
-      const out = fn();
-      return { value: out, gradFunc: () => tf.zeros([]) };
-    });
-    return f(anchor) as T;
-  });
+  return untaped(fn);
 }
