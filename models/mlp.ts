@@ -52,11 +52,18 @@ export function validateMlpSpec(spec: MlpSpec): void {
   });
 }
 
+/** One built layer of an {@link Mlp}. */
+export interface MlpLayer {
+  readonly linear: Linear;
+  readonly bn: BatchNorm | null;
+  readonly act: Activation;
+}
+
 /** An MLP built from an {@link MlpSpec}. Parameter paths: `<i>.linear.…`, `<i>.bn.…`. */
 export class Mlp extends Module {
   readonly spec: MlpSpec;
   readonly outDim: number;
-  readonly #layers: Array<{ linear: Linear; bn: BatchNorm | null; act: Activation }> = [];
+  readonly #layers: MlpLayer[] = [];
 
   constructor(rng: Rng, spec: MlpSpec) {
     super();
@@ -76,6 +83,11 @@ export class Mlp extends Module {
       d = l.out;
     });
     this.outDim = d;
+  }
+
+  /** The built layers, in order. */
+  get layers(): readonly MlpLayer[] {
+    return this.#layers;
   }
 
   /** [N, inDim] → [N, outDim]; BN mode from `ctx.training`. */

@@ -10,6 +10,7 @@ import type { Rng } from "../core/random.ts";
 import { check } from "../core/errors.ts";
 import { type Ctx, Module } from "./module.ts";
 import { Mlp, type MlpSpec } from "./mlp.ts";
+import { stackable, stackedMlpForward } from "./stacked_mlp.ts";
 
 /** What a head must offer: a forward on [N, in] and its output width. */
 export interface Head extends Module {
@@ -29,10 +30,16 @@ export class MultiHead<H extends Head = Head> extends Module {
     check(Number.isInteger(count) && count >= 1, `number of heads ${count} must be a positive integer`);
     for (let c = 0; c < count; c++) this.heads.push(this.child(`${c}`, make(rng.derive(`head${c}`), c)));
     this.outDim = this.heads[0].outDim;
+    this.#stacked = this.heads.every((h) => h.constructor === Mlp) &&
+      stackable(this.heads as unknown as Mlp[]);
   }
 
+  /** MLP heads of one spec run side by side (models/stacked_mlp.ts), else one call per head. */
+  readonly #stacked: boolean;
+
   /**
-   * Runs every head. `x` is either shared by all heads, [N, in], or per head, [N, C, in]
+   * Runs every head (MLP heads of one spec as one network, with the values and gradients of
+   * one call per head). `x` is either shared by all heads, [N, in], or per head, [N, C, in]
    * (head c reads `x[:, c, :]`, e.g. a predictor applied to a multi-head projection; the
    * gradient reaches only the slices whose heads the loss uses).
    * Returns [N, C, D].
@@ -44,6 +51,7 @@ export class MultiHead<H extends Head = Head> extends Module {
         () => `multi-head input has ${x.shape[1]} heads, this module has ${this.count}`,
       );
     }
+    if (this.#stacked) return stackedMlpForward(this.heads as unknown as Mlp[], x, ctx);
     return tf.tidy(() => {
       const outs = this.heads.map((h, c) =>
         h.forward(x.rank === 3 ? headSlice(x as tf.Tensor3D, c) : x as tf.Tensor2D, ctx)
