@@ -20,6 +20,7 @@ import { diagonal } from "../../core/kernels/diagonal.ts";
 import { omega } from "./omega.ts";
 import { gram } from "./products.ts";
 import { firstHead, headsFirst } from "./heads.ts";
+import { barlowMapFused, barlowMapTerm } from "./amcl_barlow_map.ts";
 import {
   boundTemperature,
   checkPhi,
@@ -46,6 +47,12 @@ export interface AmclBarlowOptions extends TemperatureOptions, TemperatureReques
   beta: number;
   /** The fixed batch size B (φ maps R^B → R^B). */
   batchSize: number;
+  /**
+   * With both sides adaptive on a host backend (cpu, wasm, native) the map term runs as one
+   * fused op (amcl_barlow_map.ts); `false` keeps the op-by-op form there too (the same
+   * values up to float32 rounding; for comparisons).
+   */
+  fusedMap?: boolean;
 }
 
 /** AMCL Barlow Twins on raw z1, z2 [B, C, D] with φ: R^B → R^B; heads summed. */
@@ -79,16 +86,30 @@ export function amclBarlow(
     const h1 = headsFirst(z1), h2 = headsFirst(z2);
     const cm = crossCorrelation(h1, h2);
     const diag = diagonal(cm);
+    // φ on the channel vectors (the columns of each head's [B, D]), of head 1 only when
+    // tauFromHead = 1: the temperature logits [F, D, D], F = C or 1.
+    const from = temp.fromHead === 1 ? 1 : heads;
+    const channels = (h: tf.Tensor3D) => {
+      const src = from === heads ? h : firstHead(h);
+      const rows = tf.reshape(tf.transpose(src, [0, 2, 1]), [from * dim, batch]) as tf.Tensor2D;
+      return tf.reshape(phiForward(rows, f!), [from, dim, batch]) as tf.Tensor3D;
+    };
+    const adaptive = temp.positive === "adaptive" || temp.negative === "adaptive";
+    const logits = adaptive ? gram(channels(h1), channels(h2)) : null;
+    if (
+      temp.positive === "adaptive" && temp.negative === "adaptive" && opts.fusedMap !== false &&
+      barlowMapFused()
+    ) {
+      // Both sides adaptive on a host backend: the whole map term as one fused op.
+      const { loss: l, tau } = barlowMapTerm(cm, logits!, { ...temp, lambda: opts.lambda, beta: opts.beta });
+      if (want) collectTemperatures(temps, heads, diagonal(tau), tau, dim);
+      tau.dispose();
+      keepTemperatures(temps);
+      return l;
+    }
     let tm: tf.Tensor3D | null = null;
-    if (temp.positive === "adaptive" || temp.negative === "adaptive") {
-      // φ on the channel vectors (the columns of each head's [B, D]), of head 1 only when tauFromHead = 1.
-      const from = temp.fromHead === 1 ? 1 : heads;
-      const channels = (h: tf.Tensor3D) => {
-        const src = from === heads ? h : firstHead(h);
-        const rows = tf.reshape(tf.transpose(src, [0, 2, 1]), [from * dim, batch]) as tf.Tensor2D;
-        return tf.reshape(phiForward(rows, f!), [from, dim, batch]) as tf.Tensor3D;
-      };
-      const t = boundTemperature(gram(channels(h1), channels(h2)), temp.tauMin, temp.tauMax);
+    if (logits) {
+      const t = boundTemperature(logits, temp.tauMin, temp.tauMax);
       tm = from === heads ? t : tf.tile(t, [heads, 1, 1]);
     }
     const tmDiag = tm ? diagonal(tm) : null;
@@ -107,23 +128,38 @@ export function amclBarlow(
     if (opts.beta !== 0 && typeof tauNeg !== "number") {
       l = tf.sub(l, tf.mul(tf.sub(tf.sum(omega(tauNeg, dim)), tf.sum(omegaDiag!)), opts.beta));
     }
-    if (want) {
-      for (let h = 0; h < heads; h++) {
-        const positive = typeof tauPos === "number"
-          ? tf.fill([dim], tauPos) as tf.Tensor1D
-          : tf.reshape(tf.slice(tauPos, [h, 0], [1, dim]), [dim]) as tf.Tensor1D;
-        const negative = typeof tauNeg === "number"
-          ? tf.fill([dim * (dim - 1)], tauNeg) as tf.Tensor1D
-          : offDiagonalValues(
-            tf.reshape(tf.slice(tauNeg, [h, 0, 0], [1, dim, dim]), [dim, dim]) as tf.Tensor2D,
-          );
-        temps.push({ positive: withoutGradient((t) => t.clone(), positive) as tf.Tensor1D, negative });
-      }
-    }
+    if (want) collectTemperatures(temps, heads, tauPos, tauNeg, dim);
     keepTemperatures(temps);
     return l as tf.Scalar;
   });
   return want ? { loss: out, temperatures: temps } : { loss: out };
+}
+
+/**
+ * Each head's τ⁺ [D] and τ⁻ [D(D − 1)] (off the tape) into `temps`: from maps of one or C
+ * heads ([F, D] and [F, D, D]; with F = 1 every head has head 1's), or constants.
+ */
+function collectTemperatures(
+  temps: HeadTemperatures[],
+  heads: number,
+  pos: tf.Tensor | number,
+  neg: tf.Tensor | number,
+  dim: number,
+): void {
+  for (let h = 0; h < heads; h++) {
+    const positive = typeof pos === "number"
+      ? tf.fill([dim], pos) as tf.Tensor1D
+      : tf.reshape(tf.slice(pos, [pos.shape[0] === 1 ? 0 : h, 0], [1, dim]), [dim]) as tf.Tensor1D;
+    const negative = typeof neg === "number"
+      ? tf.fill([dim * (dim - 1)], neg) as tf.Tensor1D
+      : offDiagonalValues(
+        tf.reshape(tf.slice(neg, [neg.shape[0] === 1 ? 0 : h, 0, 0], [1, dim, dim]), [
+          dim,
+          dim,
+        ]) as tf.Tensor2D,
+      );
+    temps.push({ positive: withoutGradient((t) => t.clone(), positive) as tf.Tensor1D, negative });
+  }
 }
 
 /**

@@ -131,7 +131,12 @@ export function phiForward(x: tf.Tensor2D, phi: PhiParams): tf.Tensor2D {
 
 /** τ = tauMin + (tauMax − tauMin)·sigmoid(−r), elementwise on scores r. */
 export function boundTemperature<T extends tf.Tensor>(r: T, tauMin: number, tauMax: number): T {
-  return tf.tidy(() => tf.add(tf.mul(tf.sigmoid(tf.neg(r)), tauMax - tauMin), tauMin) as T);
+  return tf.tidy(() => boundSigmoid(tf.sigmoid(tf.neg(r)) as T, tauMin, tauMax));
+}
+
+/** τ = tauMin + (tauMax − tauMin)·s from s = sigmoid(−r) (the ops of {@link boundTemperature}). */
+export function boundSigmoid<T extends tf.Tensor>(s: T, tauMin: number, tauMax: number): T {
+  return tf.add(tf.mul(s, tauMax - tauMin), tauMin) as T;
 }
 
 /** Pairwise temperatures τ(a_i, b_j) [M, N] from φ outputs φ(a) [M, D], φ(b) [N, D]. */
