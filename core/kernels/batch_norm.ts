@@ -19,7 +19,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { KernelArgs } from "./replace.ts";
-import { Host, HOST_BACKENDS, type HostBackend } from "./host.ts";
+import { Host, HOST_BACKENDS, type HostBackend, registerHostKernels } from "./host.ts";
 import { heapBuffer, heapOffset, onHeap } from "./on_heap.ts";
 import { CHANNEL_OPS_WASM } from "./channel_ops_wasm.ts";
 
@@ -351,28 +351,12 @@ let registered = false;
 export function registerBatchNormKernels(): void {
   if (registered) return;
   registered = true;
-  for (const b of HOST_BACKENDS) {
-    tf.registerKernel({
-      kernelName: BN_STATS,
-      backendName: b,
-      kernelFunc: statsKernel(b) as unknown as tf.KernelFunc,
-    });
-    tf.registerKernel({
-      kernelName: BN_GRAD,
-      backendName: b,
-      kernelFunc: gradKernel(b) as unknown as tf.KernelFunc,
-    });
-    tf.registerKernel({
-      kernelName: BN_APPLY,
-      backendName: b,
-      kernelFunc: applyKernel(b) as unknown as tf.KernelFunc,
-    });
-    tf.registerKernel({
-      kernelName: BN_TRAIN,
-      backendName: b,
-      kernelFunc: trainKernel as unknown as tf.KernelFunc,
-    });
-  }
+  registerHostKernels({
+    [BN_STATS]: statsKernel,
+    [BN_GRAD]: gradKernel,
+    [BN_APPLY]: applyKernel,
+    [BN_TRAIN]: () => trainKernel,
+  });
 }
 
 function onHost(): boolean {

@@ -11,7 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { KernelArgs } from "./replace.ts";
-import { Host, HOST_BACKENDS, type HostBackend } from "./host.ts";
+import { Host, type HostBackend, registerHostKernels } from "./host.ts";
 
 /** Kernel: x [..., D, D] → its diagonals [..., D]. */
 export const DIAGONAL = "AmclDiagonal";
@@ -59,18 +59,7 @@ let registered = false;
 export function registerDiagonal(): void {
   if (registered) return;
   registered = true;
-  for (const b of HOST_BACKENDS) {
-    tf.registerKernel({
-      kernelName: DIAGONAL,
-      backendName: b,
-      kernelFunc: forwardKernel(b) as unknown as tf.KernelFunc,
-    });
-    tf.registerKernel({
-      kernelName: DIAGONAL_GRAD,
-      backendName: b,
-      kernelFunc: gradKernel(b) as unknown as tf.KernelFunc,
-    });
-  }
+  registerHostKernels({ [DIAGONAL]: forwardKernel, [DIAGONAL_GRAD]: gradKernel });
 }
 
 function onHost(x: tf.Tensor): boolean {

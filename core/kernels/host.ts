@@ -7,7 +7,8 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs-core";
+import * as tf from "@tensorflow/tfjs-core";
+import type { KernelArgs } from "./replace.ts";
 import type { CpuBackend, WasmBackend } from "./wasm_backend.ts";
 
 type WasmBackendLike = Pick<WasmBackend, "makeOutput" | "typedArrayFromHeap">;
@@ -148,4 +149,20 @@ export function asWords(a: tf.TypedArray): tf.TypedArray {
   return a.BYTES_PER_ELEMENT === 4 && !(a instanceof Int32Array)
     ? new Int32Array(a.buffer, a.byteOffset, a.length)
     : a;
+}
+
+/** Makes a kernel for one host backend (its {@link Host} reads that backend's tensors). */
+export type HostKernelMaker = (backend: HostBackend) => (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
+
+/** Registers each kernel, by name, on every one of {@link HOST_BACKENDS}. */
+export function registerHostKernels(kernels: Record<string, HostKernelMaker>): void {
+  for (const backendName of HOST_BACKENDS) {
+    for (const [kernelName, make] of Object.entries(kernels)) {
+      tf.registerKernel({
+        kernelName,
+        backendName,
+        kernelFunc: make(backendName) as unknown as tf.KernelFunc,
+      });
+    }
+  }
 }

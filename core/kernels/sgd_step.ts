@@ -14,7 +14,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { KernelArgs } from "./replace.ts";
-import { Host, HOST_BACKENDS, type HostBackend } from "./host.ts";
+import { Host, type HostBackend, registerHostKernels } from "./host.ts";
 
 /** The kernel's name. */
 export const SGD_STEP = "AmclSgdStep";
@@ -82,13 +82,7 @@ let registered = false;
 export function registerSgdStep(): void {
   if (registered) return;
   registered = true;
-  for (const b of HOST_BACKENDS) {
-    tf.registerKernel({
-      kernelName: SGD_STEP,
-      backendName: b,
-      kernelFunc: kernel(b) as unknown as tf.KernelFunc,
-    });
-  }
+  registerHostKernels({ [SGD_STEP]: kernel });
 }
 
 /**

@@ -24,7 +24,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { KernelArgs } from "../../core/kernels/replace.ts";
-import { Host, HOST_BACKENDS, type HostBackend } from "../../core/kernels/host.ts";
+import { Host, type HostBackend, registerHostKernels } from "../../core/kernels/host.ts";
 import { boundSigmoid } from "./temperature.ts";
 
 /** Kernel: (C, τ, log τ) → the scalar L. */
@@ -168,18 +168,7 @@ let registered = false;
 export function registerBarlowMap(): void {
   if (registered) return;
   registered = true;
-  for (const b of HOST_BACKENDS) {
-    tf.registerKernel({
-      kernelName: BARLOW_MAP,
-      backendName: b,
-      kernelFunc: forwardKernel(b) as unknown as tf.KernelFunc,
-    });
-    tf.registerKernel({
-      kernelName: BARLOW_MAP_GRAD,
-      backendName: b,
-      kernelFunc: gradKernel(b) as unknown as tf.KernelFunc,
-    });
-  }
+  registerHostKernels({ [BARLOW_MAP]: forwardKernel, [BARLOW_MAP_GRAD]: gradKernel });
 }
 
 /** Whether the fused term runs on the active backend (else the caller computes it op by op). */

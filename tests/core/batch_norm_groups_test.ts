@@ -19,7 +19,7 @@ import { simsiamPredictor } from "../../models/mlp.ts";
 import { BatchNorm } from "../../models/layers.ts";
 import { buildBackbone } from "../../methods/backbone.ts";
 import { Mlp } from "../../models/mlp.ts";
-import { NO_DNNL, relErr } from "./native_testutil.ts";
+import { HOST_TEST_BACKENDS, NO_DNNL, relErr } from "./native_testutil.ts";
 
 const CASES: Array<{ shape: number[]; affine: boolean }> = [
   { shape: [8, 6, 6, 16], affine: true }, // C % 4 == 0: wasm's SIMD channel loops
@@ -27,15 +27,6 @@ const CASES: Array<{ shape: number[]; affine: boolean }> = [
   { shape: [4, 3, 3, 3], affine: false },
   { shape: [16, 10], affine: true }, // a projector's [N, C]
   { shape: [2 * 64, 16, 16, 4], affine: true }, // BN_TRAIN_MIN_ROWS rows per group: oneDNN on native
-];
-
-const BACKENDS: Array<{ name: string; init: () => Promise<void> }> = [
-  { name: "cpu", init: () => initBackend("cpu").then(() => {}) },
-  { name: "wasm", init: () => initBackend("wasm").then(() => {}) },
-  ...(NO_DNNL ? [] : [
-    { name: "native heap", init: () => initBackend("native", { memory: "heap", threads: 1 }).then(() => {}) },
-    { name: "native host", init: () => initBackend("native", { memory: "host", threads: 2 }).then(() => {}) },
-  ]),
 ];
 
 function caseData(i: number, shape: number[]) {
@@ -71,7 +62,7 @@ function runCase(shape: number[], affine: boolean, d: ReturnType<typeof caseData
   });
 }
 
-for (const be of BACKENDS) {
+for (const be of HOST_TEST_BACKENDS) {
   Deno.test(`grouped batch norm = separate calls per group (${be.name})`, async () => {
     await be.init();
     for (const [i, c] of CASES.entries()) {

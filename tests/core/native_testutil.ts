@@ -4,6 +4,7 @@
  * max-error helper.
  */
 import { loadDnnl } from "../../core/native/dnnl.ts";
+import { initBackend } from "../../core/backend.ts";
 
 const lib = loadDnnl();
 
@@ -24,3 +25,16 @@ export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   }
   return scale > 0 ? diff / scale : diff;
 }
+
+/**
+ * The backends the suite's own kernels serve, each with its start: cpu, wasm and, where
+ * oneDNN loads, native on the wasm heap (1 thread) and in host memory (2 threads).
+ */
+export const HOST_TEST_BACKENDS: ReadonlyArray<{ name: string; init: () => Promise<unknown> }> = [
+  { name: "cpu", init: () => initBackend("cpu") },
+  { name: "wasm", init: () => initBackend("wasm") },
+  ...(NO_DNNL ? [] : [
+    { name: "native heap", init: () => initBackend("native", { memory: "heap", threads: 1 }) },
+    { name: "native host", init: () => initBackend("native", { memory: "host", threads: 2 }) },
+  ]),
+];

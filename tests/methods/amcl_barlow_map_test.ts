@@ -8,22 +8,12 @@
  */
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../../core/backend.ts";
 import { Rng } from "../../core/random.ts";
 import { amclBarlow } from "../../methods/losses/amcl_barlow.ts";
 import { disposeTemperatures } from "../../methods/losses/output.ts";
 import { BARLOW_MAP, BARLOW_MAP_GRAD } from "../../methods/losses/amcl_barlow_map.ts";
-import { NO_DNNL, relErr } from "../core/native_testutil.ts";
+import { HOST_TEST_BACKENDS, relErr } from "../core/native_testutil.ts";
 import { phiFrom, phiList, randn, randPhi } from "./losses_testutil.ts";
-
-const BACKENDS: Array<{ name: string; init: () => Promise<unknown> }> = [
-  { name: "cpu", init: () => initBackend("cpu") },
-  { name: "wasm", init: () => initBackend("wasm") },
-  ...(NO_DNNL ? [] : [
-    { name: "native heap", init: () => initBackend("native", { memory: "heap", threads: 2 }) },
-    { name: "native host", init: () => initBackend("native", { memory: "host", threads: 2 }) },
-  ]),
-];
 
 const B = 8, C = 3, D = 48, H = 16;
 
@@ -59,7 +49,7 @@ function run(xs: tf.Variable[], fusedMap: boolean, fromHead: 1 | "each", beta: n
   return res;
 }
 
-for (const be of BACKENDS) {
+for (const be of HOST_TEST_BACKENDS) {
   Deno.test(`AMCL Barlow Twins: fused map term = op by op (loss, gradients, temperatures) on ${be.name}`, async () => {
     await be.init();
     const rng = new Rng(404);

@@ -7,7 +7,6 @@
  */
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../../core/backend.ts";
 import { Rng } from "../../core/random.ts";
 import { applyUpdates, bothViews, type Ctx, ctx } from "../../models/module.ts";
 import { type MultiHead, multiMlp } from "../../models/multihead.ts";
@@ -19,16 +18,8 @@ import {
   simsiamProjector,
 } from "../../models/mlp.ts";
 import { stackable } from "../../models/stacked_mlp.ts";
-import { NO_DNNL, relErr } from "../core/native_testutil.ts";
-
-const BACKENDS: Array<{ name: string; init: () => Promise<unknown> }> = [
-  { name: "cpu", init: () => initBackend("cpu") },
-  { name: "wasm", init: () => initBackend("wasm") },
-  ...(NO_DNNL ? [] : [
-    { name: "native heap", init: () => initBackend("native", { memory: "heap", threads: 1 }) },
-    { name: "native host", init: () => initBackend("native", { memory: "host", threads: 2 }) },
-  ]),
-];
+import { initBackend } from "../../core/backend.ts";
+import { HOST_TEST_BACKENDS, relErr } from "../core/native_testutil.ts";
 
 const CASES: Array<{ name: string; spec: MlpSpec; perHead: boolean }> = [
   {
@@ -95,7 +86,7 @@ function trainPass(heads: MultiHead<Mlp>, x1: tf.Tensor, x2: tf.Tensor, r: tf.Te
   return out;
 }
 
-for (const be of BACKENDS) {
+for (const be of HOST_TEST_BACKENDS) {
   Deno.test(`stacked MLP heads = one call per head: values, gradients, running statistics (${be.name})`, async () => {
     await be.init();
     for (const [i, cs] of CASES.entries()) {
