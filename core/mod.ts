@@ -25,7 +25,7 @@ export { type Dnnl, DNNL_INSTALL_HINT, type DnnlAbsent, type DnnlVersion, loadDn
 export { type NativeKernelCount, nativeKernelCounts, resetNativeKernelCounts } from "./native/kernels.ts";
 export { type NativeMemory } from "./native/backend.ts";
 export { registerWasmGradients, WASM_GRADIENT_KERNELS } from "./wasm_grads.ts";
-export { hasGradient } from "./gradients.ts";
+export { hasGradient, untaped } from "./gradients.ts";
 export { captureEnv, type EnvInfo } from "./env.ts";
 export { gitCommit } from "./git_commit.ts";
 export type { CellConfig, TauMode } from "./cell_config.ts";

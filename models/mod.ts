@@ -16,7 +16,8 @@ export {
   type NamedParam,
   recordUpdate,
 } from "./module.ts";
-export { BatchNorm, Conv2d, LayerNorm, Linear } from "./layers.ts";
+export { BatchNorm, batchNormSideBySide, Conv2d, LayerNorm, Linear } from "./layers.ts";
+export { stackable, stackedMlpForward } from "./stacked_mlp.ts";
 export { fanInUniform, heNormal, truncNormal, xavierUniform } from "./init.ts";
 export { activate, type Activation, gelu } from "./activations.ts";
 export {
@@ -47,6 +48,7 @@ export { gatherTokens, indicator, scatterTokens, selectionMatrix } from "./token
 export {
   barlowProjector,
   Mlp,
+  type MlpLayer,
   type MlpLayerSpec,
   type MlpSpec,
   mocoV2Projector,

@@ -50,4 +50,5 @@ export { AMCL_MOCO_INFO, amclMoco, type AmclMocoOptions } from "./amcl_moco.ts";
 export { AMCL_MOCOV3_INFO, amclMocov3, type AmclMocov3Options } from "./amcl_mocov3.ts";
 export { AMCL_SIMSIAM_INFO, amclSimsiam, type AmclSimsiamOptions } from "./amcl_simsiam.ts";
 export { AMCL_BARLOW_INFO, amclBarlow, type AmclBarlowOptions } from "./amcl_barlow.ts";
+export { barlowMapFused, type BarlowMapOptions, barlowMapTerm } from "./amcl_barlow_map.ts";
 export { type LossEntry, LOSSES, lossInfos, type LossParams } from "./registry.ts";

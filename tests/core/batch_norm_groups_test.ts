@@ -19,7 +19,7 @@ import { simsiamPredictor } from "../../models/mlp.ts";
 import { BatchNorm } from "../../models/layers.ts";
 import { buildBackbone } from "../../methods/backbone.ts";
 import { Mlp } from "../../models/mlp.ts";
-import { HOST_TEST_BACKENDS, NO_DNNL, relErr } from "./native_testutil.ts";
+import { HOST_TEST_BACKENDS, relErr } from "./native_testutil.ts";
 
 const CASES: Array<{ shape: number[]; affine: boolean }> = [
   { shape: [8, 6, 6, 16], affine: true }, // C % 4 == 0: wasm's SIMD channel loops
