@@ -85,7 +85,6 @@ export function amclBarlow(
     const heads = opts.heads;
     const h1 = headsFirst(z1), h2 = headsFirst(z2);
     const cm = crossCorrelation(h1, h2);
-    const diag = diagonal(cm);
     // φ on the channel vectors (the columns of each head's [B, D]), of head 1 only when
     // tauFromHead = 1: the temperature logits [F, D, D], F = C or 1.
     const from = temp.fromHead === 1 ? 1 : heads;
@@ -107,6 +106,7 @@ export function amclBarlow(
       keepTemperatures(temps);
       return l;
     }
+    const diag = diagonal(cm);
     let tm: tf.Tensor3D | null = null;
     if (logits) {
       const t = boundTemperature(logits, temp.tauMin, temp.tauMax);
